@@ -1,0 +1,48 @@
+import type { Category, Kind } from "../taxonomy.ts";
+
+/** What the event is about: at least one field is set. */
+export interface Subject {
+  ip?: string;
+  port?: number;
+  url?: string;
+  domain?: string;
+  email?: string;
+  /** E.164, e.g. +31201234567 */
+  phone?: string;
+}
+
+export interface Reporter {
+  name?: string;
+  org?: string;
+  email?: string;
+}
+
+/** One observation taken from a report: the output of every parser. */
+export interface ParsedEvent {
+  category: Category;
+  kind: Kind;
+  subject: Subject;
+  /** When the abuse happened (UTC); null when the report does not say. */
+  occurredAt: Date | null;
+  /** Format-specific details worth keeping (feedback type, report type, ports, hashes, ...). JSON-safe. */
+  details: Record<string, unknown>;
+}
+
+/** What a parser makes of one report. */
+export interface ParseResult {
+  /** The parser that understood it, e.g. "arf", "xarf-v4", "shadowserver". */
+  format: string;
+  reporter: Reporter;
+  events: ParsedEvent[];
+  /** What the report lacks to be complete (abuse policy §5, Extin NTD): e.g. "reporter_contact", "full_headers". */
+  missing: string[];
+  messageId?: string;
+}
+
+/** A report that no parser understands, or that is broken: it goes to triage with this reason. */
+export interface ParseFailure {
+  format: null;
+  reason: string;
+}
+
+export type ParseOutcome = ParseResult | ParseFailure;

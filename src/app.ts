@@ -1,0 +1,149 @@
+/**
+ * The composition root: builds every service from the config, explicitly, and starts the roles this
+ * process plays (web, smtp, worker, or all). `stop()` shuts them down in order.
+ */
+
+import type { Logger } from "pino";
+import client from "prom-client";
+import { appendAudit } from "./audit.ts";
+import { createUser, SYSTEM } from "./auth/auth.store.ts";
+import { authApi, consoleWeb } from "./auth/routes.ts";
+import { brandsApi } from "./brands.ts";
+import type { Config } from "./config.ts";
+import { type Connection, connect, migrate } from "./db/index.ts";
+import { loadDemo } from "./demo.ts";
+import { UserError } from "./errors.ts";
+import { type SmtpListener, startSmtp } from "./intake/smtp.ts";
+import { Jobs } from "./jobs.ts";
+import { type App, buildServer, type Routes } from "./server.ts";
+
+export const ROUTES: Routes = {
+  api: [authApi, brandsApi],
+  web: [consoleWeb],
+};
+
+export interface Desk {
+  conn: Connection;
+  jobs: Jobs | null;
+  http: { host: string; port: number } | null;
+  smtp: { host: string; port: number } | null;
+  stop(): Promise<void>;
+}
+
+/** Registers what the worker role does. Every handler is idempotent: a job may run again after a crash. */
+export async function registerWorkers(jobs: Jobs, conn: Connection, log: Logger) {
+  // A worker's sign of life, used by `abusedesk jobs ping` and the queue test.
+  await jobs.work<{ note?: string }>("ping", async (data, job) => {
+    await conn.db.transaction().execute(async (trx) => {
+      await appendAudit(trx, {
+        actor: `worker:${process.pid}`,
+        action: "job.ping",
+        subjectType: "job",
+        subjectId: job.id,
+        details: { note: data.note ?? null },
+      });
+    });
+    log.debug({ job: job.id }, "ping done");
+  });
+}
+
+function listenError(
+  what: string,
+  flag: string,
+  host: string,
+  port: number,
+  err: NodeJS.ErrnoException,
+): UserError {
+  if (err.code === "EADDRINUSE") {
+    return new UserError(
+      `the ${what} address ${host}:${port} is already in use by another program; choose another with ${flag} HOST:PORT`,
+    );
+  }
+  if (err.code === "EACCES") {
+    return new UserError(
+      `not allowed to listen on ${host}:${port} for ${what}; choose a port above 1023 with ${flag} HOST:PORT`,
+    );
+  }
+  if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND") {
+    return new UserError(
+      `${host} is not an address of this machine (${what}); use e.g. ${flag} 127.0.0.1:${port}`,
+    );
+  }
+  return new UserError(`cannot listen on ${host}:${port} for ${what}: ${err.message}`);
+}
+
+export async function startDesk(config: Config, log: Logger): Promise<Desk> {
+  const conn = await connect({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log,
+    takeOwnership: true,
+  });
+  const cleanup: (() => Promise<void>)[] = [() => conn.close()];
+  const stop = async () => {
+    for (const fn of cleanup.reverse()) {
+      await fn().catch((err) => log.error({ err }, "error during shutdown"));
+    }
+    cleanup.length = 0;
+  };
+  try {
+    const applied = await migrate(conn.db);
+    if (applied.length) log.info({ applied }, "database migrated");
+    if (config.demo) await loadDemoWithAdmin(conn, log);
+
+    const roles = config.role === "all" ? ["web", "smtp", "worker"] : [config.role];
+    const jobs = await Jobs.start(conn.url, log, { supervise: roles.includes("worker") });
+    cleanup.push(() => jobs.stop());
+    if (roles.includes("worker")) await registerWorkers(jobs, conn, log);
+
+    let http: Desk["http"] = null;
+    if (roles.includes("web")) {
+      const metrics = new client.Registry();
+      client.collectDefaultMetrics({ register: metrics, prefix: "abusedesk_" });
+      const app: App = await buildServer({ db: conn.db, log, config, jobs, metrics }, ROUTES);
+      try {
+        await app.listen({ host: config.http.host, port: config.http.port });
+      } catch (err) {
+        throw listenError("HTTP", "--http", config.http.host, config.http.port, err as NodeJS.ErrnoException);
+      }
+      cleanup.push(() => app.close());
+      const addr = app.server.address() as { address: string; port: number };
+      http = { host: addr.address, port: addr.port };
+    }
+    let smtp: Desk["smtp"] = null;
+    if (roles.includes("smtp")) {
+      let listener: SmtpListener;
+      try {
+        listener = await startSmtp({ ...config.smtp, log, maxBytes: config.smtpMaxBytes });
+      } catch (err) {
+        throw listenError("SMTP", "--smtp", config.smtp.host, config.smtp.port, err as NodeJS.ErrnoException);
+      }
+      cleanup.push(() => listener.close());
+      smtp = listener.address;
+    }
+    return { conn, jobs, http, smtp, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The demo data, and a first admin so that a newcomer can sign in (its password goes to the log once). */
+async function loadDemoWithAdmin(conn: Connection, log: Logger) {
+  const counts = await loadDemo(conn.db, SYSTEM);
+  log.info(counts, "demo data loaded");
+  const anyUser = await conn.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
+  if (!anyUser) {
+    const admin = await createUser(conn.db, SYSTEM, {
+      email: "admin@abusedesk.example",
+      role: "admin",
+      name: "Demo admin",
+    });
+    if (admin.ok) {
+      process.stdout.write(
+        `\nDemo admin: ${admin.value.email}  one-time password: ${admin.value.password}\n` +
+          "(shown once; create more with `npx abusedesk user create --email E --role R`)\n\n",
+      );
+    }
+  }
+}

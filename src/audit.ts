@@ -1,0 +1,163 @@
+/**
+ * The audit log: who did what, when and why, append-only and hash-chained. Each entry holds the hash of
+ * the one before it, so a changed or deleted entry breaks the chain and `abusedesk audit verify` says where.
+ * Entries are written in the same transaction as the change they record.
+ */
+import { createHash } from "node:crypto";
+import { sql, type Transaction } from "kysely";
+import type { DB } from "./db/index.ts";
+import type { Database } from "./db/schema.ts";
+
+export const GENESIS = "0".repeat(64);
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId?: string | number | null;
+  details?: Record<string, unknown>;
+}
+
+export interface StoredEntry {
+  seq: number;
+  at: Date;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  details: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+/** JSON with sorted keys, so that the same content always hashes the same (jsonb reorders keys). */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
+}
+
+export function entryHash(e: Omit<StoredEntry, "hash">): string {
+  const body = canonicalJson({
+    seq: e.seq,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    action: e.action,
+    subject_type: e.subject_type,
+    subject_id: e.subject_id,
+    details: e.details,
+  });
+  return createHash("sha256").update(e.prev_hash).update("\n").update(body).digest("hex");
+}
+
+export interface ChainProblem {
+  seq: number;
+  problem: "changed" | "missing_before" | "bad_link";
+  message: string;
+}
+
+/** Walks entries in seq order and names every place where the chain is broken. */
+export async function verifyChain(
+  entries: Iterable<StoredEntry> | AsyncIterable<StoredEntry>,
+): Promise<{ count: number; head: string; problems: ChainProblem[] }> {
+  const problems: ChainProblem[] = [];
+  let prevHash = GENESIS;
+  let expectedSeq = 1;
+  let count = 0;
+  for await (const e of entries) {
+    count++;
+    if (e.seq !== expectedSeq) {
+      problems.push({
+        seq: e.seq,
+        problem: "missing_before",
+        message: `entries ${expectedSeq}..${e.seq - 1} are missing before entry ${e.seq}`,
+      });
+    } else if (e.prev_hash !== prevHash) {
+      problems.push({
+        seq: e.seq,
+        problem: "bad_link",
+        message: `entry ${e.seq} does not link to the entry before it`,
+      });
+    }
+    if (entryHash(e) !== e.hash) {
+      problems.push({
+        seq: e.seq,
+        problem: "changed",
+        message: `entry ${e.seq} was changed after it was written`,
+      });
+    }
+    prevHash = e.hash;
+    expectedSeq = e.seq + 1;
+  }
+  return { count, head: prevHash, problems };
+}
+
+// One chain: appends take this transaction-scoped lock so that two writers never fork it.
+const AUDIT_LOCK = 0x61756474; // "audt"
+
+/** Appends an entry inside the caller's transaction (the change and its record commit together). */
+export async function appendAudit(trx: Transaction<Database>, entry: AuditEntry): Promise<StoredEntry> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+  const last = await trx
+    .selectFrom("audit_log")
+    .select(["seq", "hash"])
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const draft = {
+    seq: (last?.seq ?? 0) + 1,
+    at: new Date(),
+    actor: entry.actor,
+    action: entry.action,
+    subject_type: entry.subjectType,
+    subject_id: entry.subjectId == null ? null : String(entry.subjectId),
+    details: JSON.parse(JSON.stringify(entry.details ?? {})) as unknown,
+    prev_hash: last?.hash ?? GENESIS,
+  };
+  const stored = { ...draft, hash: entryHash(draft) };
+  await trx
+    .insertInto("audit_log")
+    .values({ ...stored, details: JSON.stringify(stored.details) })
+    .execute();
+  return stored;
+}
+
+/** Appends an entry in a transaction of its own. */
+export function audit(db: DB, entry: AuditEntry): Promise<StoredEntry> {
+  return db.transaction().execute((trx) => appendAudit(trx, entry));
+}
+
+/** Reads the whole log in pages and verifies the chain. */
+export async function verifyAuditLog(db: DB) {
+  async function* pages(): AsyncGenerator<StoredEntry> {
+    let after = 0;
+    for (;;) {
+      const rows = await db
+        .selectFrom("audit_log")
+        .selectAll()
+        .where("seq", ">", after)
+        .orderBy("seq")
+        .limit(5000)
+        .execute();
+      if (rows.length === 0) return;
+      for (const r of rows) yield r as StoredEntry;
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+  return verifyChain(pages());
+}
+
+/** Entries about one subject (a case's timeline is read from here). */
+export function auditTrail(db: DB, subjectType: string, subjectId: string | number) {
+  return db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where("subject_type", "=", subjectType)
+    .where("subject_id", "=", String(subjectId))
+    .orderBy("seq")
+    .execute();
+}

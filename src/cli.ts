@@ -1,0 +1,255 @@
+/** The command line: `abusedesk <command>`. The contract is in ARCHITECTURE.md; extend it by adding. */
+import { Command, Option } from "commander";
+import type { Logger } from "pino";
+import { startDesk } from "./app.ts";
+import { verifyAuditLog } from "./audit.ts";
+import { type Actor, createToken, createUser, SYSTEM } from "./auth/auth.store.ts";
+import { ROLES } from "./auth/roles.ts";
+import { type Config, loadConfig } from "./config.ts";
+import { type Connection, connect, migrate } from "./db/index.ts";
+import { loadDemo } from "./demo.ts";
+import { UserError } from "./errors.ts";
+import { Jobs } from "./jobs.ts";
+import { createLogger } from "./log.ts";
+
+interface GlobalFlags {
+  dataDir?: string;
+  verbose?: boolean;
+  logLevel?: string;
+}
+
+const program = new Command()
+  .name("abusedesk")
+  .description("Abuse desk and notice-and-takedown platform")
+  .option(
+    "--data-dir <dir>",
+    "data folder of the embedded PostgreSQL (ignored when DATABASE_URL is set)",
+    undefined,
+  )
+  .option("--verbose", "show stack traces and debug logs")
+  .addOption(
+    new Option("--log-level <level>", "log level").choices([
+      "fatal",
+      "error",
+      "warn",
+      "info",
+      "debug",
+      "trace",
+      "silent",
+    ]),
+  )
+  .showHelpAfterError();
+
+function globals(cmd: Command): GlobalFlags {
+  return cmd.optsWithGlobals() as GlobalFlags;
+}
+
+function setup(
+  cmd: Command,
+  defaultLevel: string,
+  extra: Record<string, unknown> = {},
+): { config: Config; log: Logger } {
+  const g = globals(cmd);
+  const config = loadConfig({
+    dataDir: g.dataDir,
+    logLevel:
+      g.logLevel ?? (g.verbose ? "debug" : undefined) ?? process.env.ABUSEDESK_LOG_LEVEL ?? defaultLevel,
+    ...extra,
+  });
+  return { config, log: createLogger(config.logLevel) };
+}
+
+/** Runs `fn` on a migrated database: the server of DATABASE_URL or the embedded one in --data-dir. */
+async function withDatabase<T>(cmd: Command, fn: (conn: Connection, log: Logger) => Promise<T>): Promise<T> {
+  const { config, log } = setup(cmd, "warn");
+  const conn = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  try {
+    await migrate(conn.db);
+    return await fn(conn, log);
+  } finally {
+    await conn.close();
+  }
+}
+
+const CLI_ACTOR: Actor = { ...SYSTEM, name: `cli:${process.env.USER ?? "unknown"}` };
+
+program
+  .command("start")
+  .description("start abusedesk: HTTP (API and console), SMTP intake and workers")
+  .option("--http <host:port>", "HTTP address", undefined)
+  .option("--smtp <host:port>", "SMTP address", undefined)
+  .addOption(
+    new Option("--role <role>", "which part this process plays").choices(["all", "web", "smtp", "worker"]),
+  )
+  .option("--demo", "load the demo brands and customers")
+  .action(async (opts: { http?: string; smtp?: string; role?: string; demo?: boolean }, cmd: Command) => {
+    const { config, log } = setup(cmd, "info", {
+      http: opts.http,
+      smtp: opts.smtp,
+      role: opts.role,
+      demo: opts.demo,
+    });
+    const desk = await startDesk(config, log);
+    const where = [
+      desk.http && `HTTP on http://${desk.http.host}:${desk.http.port}/`,
+      desk.smtp && `SMTP on ${desk.smtp.host}:${desk.smtp.port}`,
+      config.role === "all" || config.role === "worker" ? "worker running" : null,
+    ].filter(Boolean);
+    log.info({ database: desk.conn.where, role: config.role }, `abusedesk started: ${where.join(", ")}`);
+    process.stdout.write(`abusedesk is running (${config.role}): ${where.join(", ")}. Stop with Ctrl-C.\n`);
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const onSignal = (signal: string) => {
+        if (stopping) {
+          log.warn("second signal: exiting at once");
+          process.exit(1);
+        }
+        stopping = true;
+        log.info({ signal }, "shutting down");
+        desk.stop().then(resolve, (err) => {
+          log.error({ err }, "shutdown failed");
+          resolve();
+        });
+      };
+      process.on("SIGINT", () => onSignal("SIGINT"));
+      process.on("SIGTERM", () => onSignal("SIGTERM"));
+    });
+    log.info("stopped");
+  });
+
+program
+  .command("migrate")
+  .description("apply pending database migrations")
+  .action(async (_opts, cmd: Command) => {
+    await withDatabase(cmd, async (conn) => {
+      // withDatabase has migrated already; say what is there.
+      const rows = await conn.db
+        .selectFrom("kysely_migration" as never)
+        .select("name" as never)
+        .execute();
+      process.stdout.write(`database at ${conn.where} is up to date (${rows.length} migrations applied)\n`);
+    });
+  });
+
+program
+  .command("demo")
+  .description("load the demo brands (the four seed providers), customers and inventory")
+  .action(async (_opts, cmd: Command) => {
+    await withDatabase(cmd, async (conn) => {
+      const counts = await loadDemo(conn.db, CLI_ACTOR);
+      process.stdout.write(
+        `demo loaded: ${counts.brands} brands, ${counts.customers} customers, ${counts.resources} resources\n`,
+      );
+    });
+  });
+
+const user = program.command("user").description("console users");
+user
+  .command("create")
+  .description("create a user; prints a one-time password")
+  .requiredOption("--email <email>", "the user's e-mail address (their sign-in name)")
+  .addOption(new Option("--role <role>", "the user's role").choices(ROLES).makeOptionMandatory())
+  .option("--name <name>", "full name")
+  .action(async (opts: { email: string; role: string; name?: string }, cmd: Command) => {
+    await withDatabase(cmd, async (conn) => {
+      const result = await createUser(conn.db, CLI_ACTOR, opts);
+      if (!result.ok) throw new UserError(result.error.message);
+      process.stdout.write(
+        `user ${result.value.email} (${result.value.role}) created; one-time password:\n${result.value.password}\n`,
+      );
+    });
+  });
+
+const token = program.command("token").description("API tokens");
+token
+  .command("create")
+  .description("create an API token; prints it as the last line")
+  .requiredOption("--name <name>", "who or what uses the token")
+  .addOption(new Option("--role <role>", "the token's role").choices(ROLES).makeOptionMandatory())
+  .action(async (opts: { name: string; role: string }, cmd: Command) => {
+    await withDatabase(cmd, async (conn) => {
+      const result = await createToken(conn.db, CLI_ACTOR, opts);
+      if (!result.ok) throw new UserError(result.error.message);
+      process.stdout.write(
+        `API token "${result.value.name}" (${result.value.role}); it is shown only now:\n${result.value.token}\n`,
+      );
+    });
+  });
+
+program
+  .command("audit")
+  .description("the audit log")
+  .command("verify")
+  .description("check that no audit entry was changed or deleted")
+  .action(async (_opts, cmd: Command) => {
+    await withDatabase(cmd, async (conn) => {
+      const { count, head, problems } = await verifyAuditLog(conn.db);
+      for (const p of problems) process.stdout.write(`BROKEN at entry ${p.seq}: ${p.message}\n`);
+      if (problems.length)
+        throw new UserError(`the audit log has been tampered with: ${problems.length} problem(s) found`, 3);
+      process.stdout.write(`audit log intact: ${count} entries; head hash ${head}\n`);
+    });
+  });
+
+program
+  .command("jobs")
+  .description("the job queue")
+  .command("ping")
+  .description("send ping jobs; a worker records each in the audit log")
+  .option("--count <n>", "how many", "1")
+  .option("--no-wait", "do not wait for a worker to do them")
+  .action(async (opts: { count: string; wait: boolean }, cmd: Command) => {
+    await withDatabase(cmd, async (conn, log) => {
+      const n = Number(opts.count);
+      if (!Number.isInteger(n) || n < 1 || n > 100_000)
+        throw new UserError("--count must be a whole number from 1 to 100000");
+      const jobs = await Jobs.start(conn.url, log, { supervise: false });
+      try {
+        const ids: string[] = [];
+        for (let i = 0; i < n; i++) {
+          const id = await jobs.send("ping", { note: `ping ${i + 1}/${n}` });
+          if (id) ids.push(id);
+        }
+        process.stdout.write(`${ids.length} ping job(s) sent\n`);
+        if (!opts.wait) return;
+        const until = Date.now() + 30_000;
+        for (;;) {
+          const done = await conn.db
+            .selectFrom("audit_log")
+            .select((eb) => eb.fn.count<number>("seq").as("n"))
+            .where("action", "=", "job.ping")
+            .where("subject_id", "in", ids)
+            .executeTakeFirstOrThrow();
+          if (Number(done.n) >= ids.length) break;
+          if (Date.now() > until)
+            throw new UserError(
+              `no worker did the jobs within 30 s (${done.n}/${ids.length} done); is a worker running?`,
+              2,
+            );
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        process.stdout.write("all done by a worker\n");
+      } finally {
+        await jobs.stop();
+      }
+    });
+  });
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const verbose = argv.includes("--verbose");
+    if (err instanceof UserError) {
+      process.stderr.write(`abusedesk: ${err.message}\n`);
+      if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      process.stderr.write(
+        `abusedesk: unexpected error: ${(err as Error).message}${verbose ? "" : " (run with --verbose for details)"}\n`,
+      );
+      if (verbose) process.stderr.write(`${(err as Error).stack}\n`);
+      process.exitCode = 1;
+    }
+  }
+}

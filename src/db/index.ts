@@ -1,0 +1,100 @@
+/** The one way to a database: the server of DATABASE_URL, or the embedded PostgreSQL in the data folder. */
+import { Kysely, type Migration, Migrator, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Logger } from "pino";
+import { UserError } from "../errors.ts";
+import { useEmbeddedPostgres } from "./embedded.ts";
+import * as initial from "./migrations/0001_initial.ts";
+import type { Database } from "./schema.ts";
+
+// bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export type DB = Kysely<Database>;
+
+export interface Connection {
+  db: DB;
+  pool: pg.Pool;
+  /** Connection string (with password): for pg-boss and child processes, never for logs. */
+  url: string;
+  /** Where it is, safe to print. */
+  where: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  log: Logger;
+  /** See EmbeddedOptions.takeOwnership. */
+  takeOwnership?: boolean;
+  poolSize?: number;
+}
+
+/** Every migration, in order. Add new ones at the end; never change one that has shipped. */
+export const migrations: Record<string, Migration> = {
+  "0001_initial": initial,
+};
+
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable DATABASE_URL)";
+  }
+}
+
+export async function connect(opts: ConnectOptions): Promise<Connection> {
+  const embedded = opts.databaseUrl
+    ? undefined
+    : await useEmbeddedPostgres(opts.dataDir, { log: opts.log, takeOwnership: opts.takeOwnership ?? false });
+  const url = opts.databaseUrl ?? embedded!.url;
+  const where = embedded ? `embedded PostgreSQL in ${opts.dataDir}` : redact(url);
+  let pool: pg.Pool;
+  try {
+    pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  } catch (err) {
+    throw new UserError(
+      `DATABASE_URL is not a valid connection string (${(err as Error).message}); use postgres://user:password@host:5432/dbname`,
+    );
+  }
+  pool.on("error", (err) => opts.log.error({ err }, "idle database connection failed"));
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    await embedded?.stop();
+    throw new UserError(
+      `cannot connect to the database at ${where}: ${(err as Error).message}; check DATABASE_URL and that the server runs`,
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    url,
+    where,
+    embedded: Boolean(embedded),
+    async close() {
+      await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Applies every pending migration; returns the names applied now. */
+export async function migrate(db: DB): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new UserError(
+      `database migration ${failed?.migrationName ?? ""} failed: ${(error as Error)?.message ?? "unknown error"}`,
+    );
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,241 @@
+/** Kysely's view of the tables made by the migrations in ./migrations. Keep the two in step. */
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json = ColumnType<unknown, string | undefined, string>;
+type Id = ColumnType<number, never, never>;
+
+export interface BrandsTable {
+  id: string;
+  name: string;
+  country: "NL" | "BE";
+  time_zone: string;
+  languages: string[];
+  policy_profile: string;
+  created_at: Timestamp;
+}
+
+export interface BrandAddressesTable {
+  address: string;
+  brand_id: string;
+  purpose: Generated<"abuse" | "support" | "ntd" | "authority">;
+}
+
+export interface CustomersTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  contact_emails: Generated<string[]>;
+  language: Generated<string>;
+  registration_number: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContractsTable {
+  id: Id;
+  customer_id: string;
+  service: string;
+  product: string | null;
+  started_at: Timestamp;
+  ended_at: NullableTimestamp;
+}
+
+export interface ResourcesTable {
+  id: Id;
+  customer_id: string;
+  contract_id: number | null;
+  kind: "ip" | "domain" | "url" | "email" | "phone";
+  value: string;
+  ip: string | null;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface ReportersTable {
+  id: Id;
+  email: string | null;
+  name: string | null;
+  org: string | null;
+  kind: Generated<"person" | "feed" | "trusted_flagger" | "authority">;
+  trusted: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface ReportsTable {
+  id: Id;
+  channel: "smtp" | "imap" | "file" | "api" | "form" | "authority";
+  received_at: Timestamp;
+  sha256: string;
+  raw: Buffer;
+  size: number;
+  content_type: string | null;
+  filename: string | null;
+  mail_from: string | null;
+  rcpt_to: Generated<string[]>;
+  brand_id: string | null;
+  message_id: string | null;
+  subject: string | null;
+  reporter_id: number | null;
+  format: string | null;
+  state: Generated<"processing" | "parsed" | "triage" | "error">;
+  triage_reason: string | null;
+  missing: Generated<string[]>;
+}
+
+export type Role = "agent" | "supervisor" | "legal" | "admin" | "auditor";
+
+export interface UsersTable {
+  id: Id;
+  email: string;
+  name: string | null;
+  role: Role;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  totp_secret: string | null;
+  created_at: Timestamp;
+  disabled_at: NullableTimestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Id;
+  name: string;
+  role: Role;
+  token_hash: string;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export type CaseState =
+  | "new"
+  | "waiting_customer"
+  | "waiting_reporter"
+  | "in_review"
+  | "measures"
+  | "resolved"
+  | "rejected"
+  | "closed";
+
+export interface CasesTable {
+  id: Id;
+  brand_id: string;
+  customer_id: string | null;
+  category: string;
+  kind: "abuse" | "ntd" | "authority";
+  subject_key: string;
+  state: Generated<CaseState>;
+  priority: Generated<number>;
+  owner_id: number | null;
+  escalated: Generated<boolean>;
+  event_count: Generated<number>;
+  opened_at: Timestamp;
+  updated_at: Timestamp;
+  first_event_at: NullableTimestamp;
+  last_event_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  merged_into: number | null;
+}
+
+export interface EventsTable {
+  id: Id;
+  report_id: number;
+  brand_id: string | null;
+  category: string;
+  kind: "abuse" | "ntd" | "authority";
+  subject_ip: string | null;
+  subject_port: number | null;
+  subject_url: string | null;
+  subject_domain: string | null;
+  subject_email: string | null;
+  subject_phone: string | null;
+  occurred_at: NullableTimestamp;
+  received_at: Timestamp;
+  customer_id: string | null;
+  resolution: Generated<"matched" | "not_ours" | "pending">;
+  resolution_detail: Json | null;
+  case_id: number | null;
+  details: Json;
+}
+
+export interface CaseDeadlinesTable {
+  id: Id;
+  case_id: number;
+  name: string;
+  due_at: Timestamp;
+  source: string;
+  met_at: NullableTimestamp;
+  escalated_at: NullableTimestamp;
+}
+
+export interface CaseNotesTable {
+  id: Id;
+  case_id: number;
+  author_id: number | null;
+  visibility: "internal" | "shared";
+  body: string;
+  created_at: Timestamp;
+}
+
+export interface ActionsTable {
+  id: Id;
+  case_id: number;
+  step: string;
+  proposed_step: string | null;
+  state: Generated<string>;
+  actor: string;
+  approved_by: string | null;
+  reason: string | null;
+  note: string | null;
+  params: Json;
+  clause_document: string | null;
+  clause_article: string | null;
+  clause_quote: string | null;
+  created_at: Timestamp;
+  done_at: NullableTimestamp;
+  result: Json | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: Date;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  details: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  brands: BrandsTable;
+  brand_addresses: BrandAddressesTable;
+  customers: CustomersTable;
+  contracts: ContractsTable;
+  resources: ResourcesTable;
+  reporters: ReportersTable;
+  reports: ReportsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  cases: CasesTable;
+  events: EventsTable;
+  case_deadlines: CaseDeadlinesTable;
+  case_notes: CaseNotesTable;
+  actions: ActionsTable;
+  audit_log: AuditLogTable;
+}
+
+export type Brand = Selectable<BrandsTable>;
+export type NewCustomer = Insertable<CustomersTable>;
+export type User = Selectable<UsersTable>;

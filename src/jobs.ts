@@ -1,0 +1,73 @@
+/**
+ * Durable jobs, timers and the outbox on the same PostgreSQL (pg-boss). Any process may send; processes
+ * with the worker role take jobs with SKIP LOCKED, so a job is done by one worker, and a job whose worker
+ * died is retried. Handlers must therefore be idempotent.
+ */
+import PgBoss from "pg-boss";
+import type { Logger } from "pino";
+
+export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<void>;
+
+export interface JobOptions {
+  startAfter?: Date;
+  singletonKey?: string;
+  retryLimit?: number;
+  priority?: number;
+}
+
+export class Jobs {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly log: Logger,
+    private readonly queues = new Set<string>(),
+  ) {}
+
+  /** Connects to the queue schema (made or upgraded on first use). `supervise` runs maintenance and timers. */
+  static async start(url: string, log: Logger, opts: { supervise: boolean }): Promise<Jobs> {
+    const boss = new PgBoss({
+      connectionString: url,
+      schema: "pgboss",
+      max: 4,
+      supervise: opts.supervise,
+      schedule: opts.supervise,
+      migrate: true,
+    });
+    boss.on("error", (err) => log.error({ err }, "job queue error"));
+    await boss.start();
+    return new Jobs(boss, log);
+  }
+
+  private async queue(name: string) {
+    if (this.queues.has(name)) return;
+    await this.boss.createQueue(name, { name, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+    this.queues.add(name);
+  }
+
+  async send<T extends object>(name: string, data: T, opts: JobOptions = {}): Promise<string | null> {
+    await this.queue(name);
+    return this.boss.send(name, data, opts);
+  }
+
+  /** Takes jobs of `name` in this process. */
+  async work<T>(
+    name: string,
+    handler: JobHandler<T>,
+    opts: { batchSize?: number; pollSeconds?: number } = {},
+  ) {
+    await this.queue(name);
+    await this.boss.work<T>(
+      name,
+      { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: opts.pollSeconds ?? 0.5 },
+      async (jobs) => {
+        for (const job of jobs) {
+          await handler(job.data, { id: job.id, name: job.name });
+        }
+      },
+    );
+    this.log.debug({ queue: name }, "working queue");
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: 15_000 });
+  }
+}

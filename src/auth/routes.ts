@@ -123,13 +123,11 @@ export const consoleWeb: RouteModule = (app, { db, config }) => {
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith("/api/")) {
-      reply
-        .code(404)
-        .send({
-          error: "Not Found",
-          statusCode: 404,
-          message: `no route ${req.method} ${req.url.split("?")[0]}`,
-        });
+      reply.code(404).send({
+        error: "Not Found",
+        statusCode: 404,
+        message: `no route ${req.method} ${req.url.split("?")[0]}`,
+      });
       return;
     }
     throw new HttpError(404, "no such page");

@@ -94,6 +94,9 @@ async function prepareDataDir(dataDir: string, owner: { uid: number; gid: number
   const pgdata = path.join(dataDir, "pg");
   await fs.mkdir(pgdata, { recursive: true, mode: 0o700 });
   if (owner) {
+    // The data folder is ours: let the postgres user pass through it (not read it) to reach pg/.
+    const mode = (await fs.stat(dataDir)).mode & 0o777;
+    if ((mode & 0o001) === 0) await fs.chmod(dataDir, mode | 0o001);
     await fs.chown(pgdata, owner.uid, owner.gid);
     // The postgres user must be able to reach its folder through every parent folder.
     const reach = spawnSync("test", ["-w", pgdata], { uid: owner.uid, gid: owner.gid });

@@ -1,0 +1,242 @@
+/**
+ * What the tests share: a fresh database on a real PostgreSQL for each test file, a desk started
+ * in-process on free loopback ports, and the CLI run as a child process.
+ *
+ * The database server is Debian's PostgreSQL when ABUSEDESK_TEST_DATABASE_URL is set (CI's second pass),
+ * otherwise the embedded PostgreSQL in a shared folder under the system's temp folder.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import pino from "pino";
+import { type Desk, startDesk } from "../src/app.ts";
+import { createToken, SYSTEM } from "../src/auth/auth.store.ts";
+import type { Role } from "../src/auth/roles.ts";
+import { loadConfig } from "../src/config.ts";
+import { useEmbeddedPostgres } from "../src/db/embedded.ts";
+import { type Connection, connect, migrate } from "../src/db/index.ts";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const SAMPLES = path.resolve(ROOT, "..", "shared", "samples");
+export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+
+export interface TestDatabase {
+  /** Connection string of a database made for this test file. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new, empty database on the test server. */
+export async function testDatabase(): Promise<TestDatabase> {
+  let adminUrl = process.env.ABUSEDESK_TEST_DATABASE_URL;
+  let server: Awaited<ReturnType<typeof useEmbeddedPostgres>> | undefined;
+  if (!adminUrl) {
+    server = await useEmbeddedPostgres(path.join(tmpdir(), "abusedesk-test-pg"), {
+      log: quietLog,
+      takeOwnership: false,
+    });
+    adminUrl = server.url;
+  }
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+      await server?.stop();
+    },
+  };
+}
+
+/** A migrated database and a connection to it. */
+export async function migratedDatabase(): Promise<{
+  conn: Connection;
+  tdb: TestDatabase;
+  close(): Promise<void>;
+}> {
+  const tdb = await testDatabase();
+  const conn = await connect({ databaseUrl: tdb.url, dataDir: "unused", log: quietLog });
+  await migrate(conn.db);
+  return {
+    conn,
+    tdb,
+    async close() {
+      await conn.close();
+      await tdb.drop();
+    },
+  };
+}
+
+export interface TestDesk {
+  desk: Desk;
+  baseUrl: string;
+  smtpPort: number;
+  databaseUrl: string;
+  /** A fresh API token of that role. */
+  token(role: Role): Promise<string>;
+  /** fetch against the desk with a bearer token. */
+  api(role: Role | null, pathname: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** abusedesk started in this process on free loopback ports, on a fresh database. */
+export async function startTestDesk(
+  opts: { demo?: boolean; role?: "all" | "web" | "smtp" | "worker" } = {},
+): Promise<TestDesk> {
+  const tdb = await testDatabase();
+  const config = loadConfig(
+    {
+      databaseUrl: tdb.url,
+      http: "127.0.0.1:0",
+      smtp: "127.0.0.1:0",
+      role: opts.role ?? "all",
+      demo: opts.demo ?? false,
+      logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
+    },
+    {},
+  );
+  const desk = await startDesk(config, quietLog);
+  const baseUrl = desk.http ? `http://127.0.0.1:${desk.http.port}` : "";
+  const tokens = new Map<Role, string>();
+  const token = async (role: Role) => {
+    const known = tokens.get(role);
+    if (known) return known;
+    const made = await createToken(desk.conn.db, SYSTEM, { name: `test-${role}`, role });
+    if (!made.ok) throw new Error(made.error.message);
+    tokens.set(role, made.value.token);
+    return made.value.token;
+  };
+  return {
+    desk,
+    baseUrl,
+    smtpPort: desk.smtp?.port ?? 0,
+    databaseUrl: tdb.url,
+    token,
+    async api(role, pathname, init = {}) {
+      const headers = new Headers(init.headers);
+      if (role) headers.set("authorization", `Bearer ${await token(role)}`);
+      return fetch(`${baseUrl}${pathname}`, { ...init, headers });
+    },
+    async stop() {
+      await desk.stop();
+      await tdb.drop();
+    },
+  };
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `abusedesk ARGS` as a child process, as a user would. */
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000,
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "bin", "abusedesk.js"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ABUSEDESK_LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`abusedesk ${args.join(" ")} did not finish within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Starts `abusedesk ARGS` as a long-running child process and waits until `ready` appears in its stdout. */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  ready = /abusedesk is running/,
+) {
+  const child = spawn(process.execPath, [path.join(ROOT, "bin", "abusedesk.js"), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ABUSEDESK_LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const started = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready within 60 s:\n${stdout}\n${stderr}`)), 60_000);
+    child.stdout.on("data", () => {
+      if (ready.test(stdout)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before it was ready:\n${stdout}\n${stderr}`));
+    });
+  });
+  return { child, started, exited, output: () => ({ stdout, stderr }) };
+}
+
+export async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  ms = 30_000,
+  what = "condition",
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A response's JSON body, loosely typed for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on the shape at run time
+export async function json(res: Response): Promise<any> {
+  return res.json();
+}

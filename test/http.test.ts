@@ -1,0 +1,201 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import client from "prom-client";
+import { ROUTES } from "../src/app.ts";
+import { login } from "../src/auth/auth.store.ts";
+import { loadConfig } from "../src/config.ts";
+import type { Database } from "../src/db/schema.ts";
+import { buildServer } from "../src/server.ts";
+import { freePort, json, quietLog, runCli, startTestDesk, type TestDesk } from "./helpers.ts";
+
+let t: TestDesk;
+before(async () => {
+  t = await startTestDesk({ demo: true });
+});
+after(() => t.stop());
+
+test("GET /healthz answers 200 when the database answers", async () => {
+  const res = await fetch(`${t.baseUrl}/healthz`);
+  assert.equal(res.status, 200);
+  assert.equal((await json(res)).status, "ok");
+});
+
+test("GET /healthz answers 503 when the database does not", async () => {
+  const deadPort = await freePort();
+  const pool = new pg.Pool({
+    host: "127.0.0.1",
+    port: deadPort,
+    user: "x",
+    database: "x",
+    connectionTimeoutMillis: 500,
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const app = await buildServer(
+    { db, log: quietLog, config: loadConfig({}, {}), jobs: null, metrics: new client.Registry() },
+    ROUTES,
+  );
+  try {
+    const res = await app.inject({ method: "GET", url: "/healthz" });
+    assert.equal(res.statusCode, 503);
+    assert.match(res.json().reason, /database does not answer/);
+  } finally {
+    await app.close();
+    await db.destroy();
+  }
+});
+
+test("GET /metrics is Prometheus text with request counts", async () => {
+  await fetch(`${t.baseUrl}/healthz`);
+  const res = await fetch(`${t.baseUrl}/metrics`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /text\/plain/);
+  const text = await res.text();
+  assert.match(text, /# TYPE abusedesk_http_requests_total counter/);
+  assert.match(text, /abusedesk_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+  assert.match(text, /abusedesk_process_resident_memory_bytes/);
+});
+
+test("GET /api/openapi.json describes the API from the same zod schemas that validate", async () => {
+  const res = await fetch(`${t.baseUrl}/api/openapi.json`);
+  assert.equal(res.status, 200);
+  const doc = await json(res);
+  assert.equal(doc.openapi, "3.0.3");
+  assert.ok(doc.paths["/api/v1/brands"].get);
+  const tokenBody = doc.paths["/api/v1/tokens"].post.requestBody.content["application/json"].schema;
+  assert.deepEqual(tokenBody.properties.role.enum, ["agent", "supervisor", "legal", "admin", "auditor"]);
+  // and the same schema refuses what it does not describe
+  const bad = await t.api("admin", "/api/v1/tokens", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "x", role: "root" }),
+  });
+  assert.equal(bad.status, 400);
+  assert.match((await json(bad)).message, /role/);
+});
+
+test("every /api/v1 route answers 401 without a token and with a wrong one", async () => {
+  for (const path of ["/api/v1/me", "/api/v1/brands", "/api/v1/tokens", "/api/v1/users"]) {
+    const res = await fetch(`${t.baseUrl}${path}`, {
+      method: path.endsWith("s") && !path.endsWith("brands") ? "POST" : "GET",
+    });
+    assert.equal(res.status, 401, path);
+    assert.match(res.headers.get("www-authenticate") ?? "", /Bearer/);
+  }
+  const wrong = await fetch(`${t.baseUrl}/api/v1/me`, {
+    headers: { authorization: "Bearer adk_not-a-real-token" },
+  });
+  assert.equal(wrong.status, 401);
+  assert.match((await json(wrong)).message, /unknown or revoked/);
+});
+
+test("roles are checked: an agent may read but not create tokens (403); an admin may", async () => {
+  const me = await t.api("agent", "/api/v1/me");
+  assert.equal(me.status, 200);
+  assert.deepEqual(await json(me), { kind: "token", name: "token:test-agent", role: "agent" });
+  const brands = await t.api("auditor", "/api/v1/brands");
+  assert.equal(brands.status, 200);
+  assert.equal((await json(brands)).total, 4);
+
+  const body = JSON.stringify({ name: "feed", role: "agent" });
+  const headers = { "content-type": "application/json" };
+  for (const role of ["agent", "auditor", "supervisor"] as const) {
+    const res = await t.api(role, "/api/v1/tokens", { method: "POST", headers, body });
+    assert.equal(res.status, 403, role);
+    assert.match((await json(res)).message, /may not do this/);
+  }
+  const made = await t.api("admin", "/api/v1/tokens", { method: "POST", headers, body });
+  assert.equal(made.status, 201);
+  const { token } = await json(made);
+  const withNew = await fetch(`${t.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal((await json(withNew)).name, "token:feed");
+});
+
+test("tokens and passwords are stored only hashed; passwords with scrypt", async () => {
+  const user = await runCli(["user", "create", "--email", "Agent.Smith@X2com.nl", "--role", "agent"], {
+    DATABASE_URL: t.databaseUrl,
+  });
+  assert.equal(user.code, 0, user.stderr);
+  const password = user.stdout.trim().split("\n").at(-1)!;
+  assert.match(password, /^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+  const row = await t.desk.conn.db
+    .selectFrom("users")
+    .selectAll()
+    .where("email", "=", "agent.smith@x2com.nl")
+    .executeTakeFirstOrThrow();
+  assert.match(row.password_hash, /^scrypt\$32768\$8\$1\$/);
+  assert.ok(!row.password_hash.includes(password));
+  assert.equal((await login(t.desk.conn.db, "agent.smith@x2com.nl", password)).ok, true);
+  assert.equal((await login(t.desk.conn.db, "agent.smith@x2com.nl", "wrong")).ok, false);
+
+  const tok = await runCli(["token", "create", "--name", "shadowserver feed", "--role", "agent"], {
+    DATABASE_URL: t.databaseUrl,
+  });
+  assert.equal(tok.code, 0, tok.stderr);
+  const token = tok.stdout.trim().split("\n").at(-1)!;
+  assert.match(token, /^adk_[A-Za-z0-9_-]{43}$/);
+  const stored = await t.desk.conn.db.selectFrom("api_tokens").select("token_hash").execute();
+  assert.ok(stored.every((s) => s.token_hash !== token && /^[0-9a-f]{64}$/.test(s.token_hash)));
+  const res = await fetch(`${t.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200);
+});
+
+test("the CLI refuses an unknown role with a clear message", async () => {
+  const res = await runCli(["user", "create", "--email", "x@example.org", "--role", "root"], {
+    DATABASE_URL: t.databaseUrl,
+  });
+  assert.notEqual(res.code, 0);
+  assert.match(res.stderr, /Allowed choices are agent, supervisor, legal, admin, auditor/);
+});
+
+test("console sign-in sets an HttpOnly SameSite session cookie and shows the signed-in user", async () => {
+  const made = await runCli(["user", "create", "--email", "sup@x2com.nl", "--role", "supervisor"], {
+    DATABASE_URL: t.databaseUrl,
+  });
+  const password = made.stdout.trim().split("\n").at(-1)!;
+
+  const anonymous = await fetch(`${t.baseUrl}/`, { redirect: "manual" });
+  assert.equal(anonymous.status, 302);
+  assert.equal(anonymous.headers.get("location"), "/login");
+
+  const failed = await fetch(`${t.baseUrl}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email: "sup@x2com.nl", password: "nope" }),
+  });
+  assert.equal(failed.headers.get("location"), "/login?failed");
+  assert.equal(failed.headers.get("set-cookie"), null);
+
+  const res = await fetch(`${t.baseUrl}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email: "sup@x2com.nl", password }),
+  });
+  assert.equal(res.status, 303);
+  const cookie = res.headers.get("set-cookie") ?? "";
+  assert.match(cookie, /abusedesk_session=/);
+  assert.match(cookie, /HttpOnly/i);
+  assert.match(cookie, /SameSite=Strict/i);
+  const page = await fetch(`${t.baseUrl}/`, { headers: { cookie: cookie.split(";")[0]! } });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Signed in as <strong>sup@x2com\.nl<\/strong> \(supervisor\)/);
+
+  // A session cookie is not an API token.
+  const api = await fetch(`${t.baseUrl}/api/v1/me`, { headers: { cookie: cookie.split(";")[0]! } });
+  assert.equal(api.status, 401);
+
+  const out = await fetch(`${t.baseUrl}/logout`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie: cookie.split(";")[0]! },
+  });
+  assert.equal(out.status, 303);
+  const after = await fetch(`${t.baseUrl}/`, {
+    redirect: "manual",
+    headers: { cookie: cookie.split(";")[0]! },
+  });
+  assert.equal(after.status, 302);
+});

@@ -37,6 +37,8 @@ export interface ParseResult {
   /** What the report lacks to be complete (abuse policy §5, Extin NTD): e.g. "reporter_contact", "full_headers". */
   missing: string[];
   messageId?: string;
+  /** Things the parser skipped or doubted (rejected rows, unknown fields); shown to a person, never silent. */
+  warnings?: string[];
 }
 
 /** A report that no parser understands, or that is broken: it goes to triage with this reason. */

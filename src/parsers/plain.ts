@@ -1,0 +1,205 @@
+/**
+ * A complaint written by a person (or a robot without a standard format): a mail with a forwarded message
+ * (message/rfc822), pasted headers, a table of addresses, or only prose. What it is about comes from its
+ * structured parts when there are any (forwarded headers, a key-value attachment, a CSV table in the body),
+ * else from the prose. What it is (the category) comes from its words; when they say nothing, a person
+ * decides (triage), because guessing "other" would hide it.
+ */
+import { CATEGORIES, type Category } from "../taxonomy.ts";
+import { emailOf, makeEvent, normalizeIp, normalizePort, parseDate, ReportFormatError } from "./common.ts";
+import { missingOf } from "./completeness.ts";
+import { classifyText, extractIndicators, hostOf, isRetractionOrCounterNotice } from "./freetext.ts";
+import { type Mail, originalMessageOf, reporterDomains, reporterOfMail, sendingIpOf } from "./mail.ts";
+import { Headers, parseHeaderBlock, partText } from "./mime.ts";
+import type { ParsedEvent, ParseResult, Reporter, Subject } from "./types.ts";
+import { readKeyValues } from "./xarf02.ts";
+
+/** Input to the plain parser: from a mail, or from a bare text document (no headers). */
+export interface Complaint {
+  subjectLine: string;
+  text: string;
+  reporter: Reporter;
+  /** Domains never to report on: the reporter's and the recipient's own. */
+  exclude: string[];
+  /** Headers of a forwarded/pasted offending message, when present. */
+  original?: { headers: Headers; complete: boolean; headerText: string };
+  /** Key-value attachments (YAML "ip: …, uri: …") some robots add. */
+  keyValues: Record<string, string>[];
+  messageId?: string;
+  /** The reporter's sentence "complaint about message from 1.2.3.4" (Hotmail JMRP). */
+  statedSource?: string;
+}
+
+export function complaintFromMail(mail: Mail): Complaint {
+  const original = originalMessageOf(mail) ?? pastedHeaders(mail.text);
+  const recipients = ["to", "cc", "delivered-to", "x-original-to"].flatMap((f) =>
+    mail.headers.all(f).flatMap((v) => v.split(",").map((a) => emailOf(a)?.split("@")[1] ?? "")),
+  );
+  const keyValues = mail.leaves
+    .filter((p) => p.contentType.startsWith("text/plain") && p.filename && /\.(txt|ya?ml)$/i.test(p.filename))
+    .map((p) => readKeyValues(partText(p)))
+    .filter((kv) => Object.keys(kv).some((k) => /^(ip|src_ip|source_ip|uri|url|source)$/.test(k)));
+  const jmrp = /complaint about message from ([0-9a-fA-F:.]+)/i.exec(mail.subject)?.[1];
+  return {
+    subjectLine: mail.subject,
+    text: mail.text,
+    reporter: reporterOfMail(mail),
+    exclude: [...reporterDomains(mail), ...recipients.filter(Boolean)],
+    original,
+    keyValues,
+    messageId: mail.messageId,
+    statedSource: jmrp,
+  };
+}
+
+/** A text document without mail headers (a pasted notice, a published DMCA letter). */
+export function complaintFromText(text: string): Complaint {
+  return { subjectLine: "", text, reporter: {}, exclude: [], keyValues: [], original: pastedHeaders(text) };
+}
+
+/** Headers pasted into the body: a run of header lines that includes Received:. */
+function pastedHeaders(text: string): Complaint["original"] {
+  const m = /^(Received:[\s\S]*?)(?:\r?\n\r?\n|(?![\s\S]))/m.exec(text);
+  if (!m) return undefined;
+  const block = m[1]!;
+  const headers = new Headers(parseHeaderBlock(block));
+  if (headers.all("received").length === 0) return undefined;
+  return { headers, complete: /^(From|Subject|Date|Message-ID):/im.test(block), headerText: block };
+}
+
+export function parsePlain(c: Complaint): ParseResult {
+  const fullText = `${c.subjectLine}\n${c.text}`;
+  if (isRetractionOrCounterNotice(fullText)) {
+    throw new ReportFormatError(
+      "reads as a counter-notice or the reversal of an earlier notice, not a new complaint: link it to that notice by hand",
+    );
+  }
+  let category: Category | undefined = classifyText(c.subjectLine, c.text);
+  // A forwarded message with nothing else said is an e-mail complaint: spam.
+  if (!category && (c.original || c.statedSource)) category = "spam";
+  if (!category) {
+    throw new ReportFormatError(
+      "free-text complaint: could not tell what it is about (no category keyword); a person must classify it",
+    );
+  }
+
+  const events: ParsedEvent[] = [];
+  const warnings: string[] = [];
+  const add = (subject: Subject, occurredAt: Date | null, details: Record<string, unknown>) => {
+    events.push(makeEvent(category!, subject, occurredAt, details, CATEGORIES[category!].kind));
+  };
+
+  const stated = normalizeIp(c.statedSource);
+  const hop = c.original ? sendingIpOf(c.original.headers) : undefined;
+  if (stated || hop) {
+    // The reporter's own statement wins over our reading of the Received chain.
+    const ip = stated ?? hop!.ip;
+    const receivedAt = hop?.received
+      ? parseDate(hop.received.slice(hop.received.lastIndexOf(";") + 1))
+      : null;
+    add(
+      { ip, email: emailOf(c.original?.headers.get("from")) },
+      receivedAt ?? parseDate(c.original?.headers.get("date")),
+      {
+        source: stated ? "stated in subject" : "first external Received",
+        received: hop?.received,
+        originalHeaders: c.original?.headerText.slice(0, 64 * 1024),
+      },
+    );
+  }
+  if (events.length === 0) {
+    for (const kv of c.keyValues) {
+      const ip = normalizeIp(kv.ip ?? kv.src_ip ?? kv.source_ip ?? kv.source);
+      const url = [kv.uri, kv.url, kv.source].find((u) => u && /^(https?|ftp):\/\//i.test(u));
+      if (!ip && !url) continue;
+      add(
+        { ip, url, domain: kv.domain?.toLowerCase() },
+        parseDate(kv.first_seen ?? kv.date ?? kv.timestamp ?? kv.last_seen),
+        { attachment: kv },
+      );
+    }
+  }
+  if (events.length === 0) {
+    for (const row of embeddedTable(c.text)) add(row.subject, row.occurredAt, { row: row.raw });
+  }
+  let format = stated ? "jmrp" : "plain";
+  if (events.length === 0) {
+    format = "freetext";
+    const found = extractIndicators(fullText, { exclude: c.exclude });
+    const ipsInUrls = new Set(found.urls.map((u) => normalizeIp(hostOf(u) ?? "")).filter(Boolean));
+    for (const url of found.urls) {
+      const host = hostOf(url);
+      const ip = normalizeIp(host ?? "");
+      add({ url, ip, domain: ip ? undefined : host }, found.labelledDate, { extractedFrom: "text" });
+    }
+    for (const [ip, date] of found.ips) {
+      if (ipsInUrls.has(ip)) continue;
+      add({ ip }, date ?? found.labelledDate, { extractedFrom: "text" });
+    }
+    for (const domain of found.domains) add({ domain }, found.labelledDate, { extractedFrom: "text" });
+    if (found.emails.length) {
+      for (const e of events) e.details.mentionedEmails = found.emails.slice(0, 20);
+    }
+    if (events.length > 50) {
+      warnings.push(`${events.length} indicators found in the text; only the first 50 kept`);
+      events.length = 50;
+    }
+  }
+  if (events.length === 0) {
+    throw new ReportFormatError(
+      `free-text ${CATEGORIES[category].label.en.toLowerCase()} complaint without any IP address, URL or domain we could read`,
+    );
+  }
+  const description = c.text.replace(/\s+/g, " ").trim().length >= 20;
+  const result: ParseResult = {
+    format,
+    reporter: c.reporter,
+    events,
+    missing: missingOf({
+      reporter: c.reporter,
+      events,
+      description,
+      reasons: description,
+      fullHeaders: c.original ? c.original.headers.all("received").length > 0 : false,
+    }),
+    messageId: c.messageId,
+  };
+  if (warnings.length) result.warnings = warnings;
+  return result;
+}
+
+interface TableRow {
+  subject: Subject;
+  occurredAt: Date | null;
+  raw: Record<string, string>;
+}
+
+/** A CSV table pasted in the body ("asn","ip","timestamp","port",...) as national CERTs send. */
+function embeddedTable(text: string): TableRow[] {
+  const lines = text.split(/\r?\n/);
+  const split = (l: string) =>
+    [...l.matchAll(/(?:^|[,;])\s*(?:"((?:[^"]|"")*)"|([^,;]*))/g)].map((m) => (m[1] ?? m[2] ?? "").trim());
+  for (let i = 0; i < lines.length; i++) {
+    const head = split(lines[i]!).map((h) => h.toLowerCase());
+    const ipCol = head.findIndex((h) =>
+      ["ip", "src_ip", "source_ip", "ip_address", "ip-address"].includes(h),
+    );
+    if (head.length < 3 || ipCol < 0) continue;
+    const rows: TableRow[] = [];
+    for (const line of lines.slice(i + 1)) {
+      if (!line.trim()) break;
+      const cells = split(line);
+      const ip = normalizeIp(cells[ipCol]);
+      if (!ip) continue;
+      const raw = Object.fromEntries(head.map((h, k) => [h, cells[k] ?? ""]));
+      const ts = raw.timestamp ?? raw.time ?? raw.date ?? raw.first_seen;
+      rows.push({
+        subject: { ip, port: normalizePort(raw.port ?? raw.src_port) },
+        occurredAt: parseDate(ts),
+        raw,
+      });
+    }
+    if (rows.length > 0) return rows;
+  }
+  return [];
+}

@@ -1,37 +1,88 @@
 /**
  * The composition root: builds every service from the config, explicitly, and starts the roles this
- * process plays (web, smtp, worker, or all). `stop()` shuts them down in order.
+ * process plays (web, smtp, worker, or all). `stop()` shuts them down in the reverse order.
  */
-
 import type { Logger } from "pino";
 import client from "prom-client";
 import { appendAudit } from "./audit.ts";
 import { createUser, SYSTEM } from "./auth/auth.store.ts";
 import { authApi, consoleWeb } from "./auth/routes.ts";
 import { brandsApi } from "./brands.ts";
+import { createCaseGrouper } from "./cases/grouping.ts";
+import { casesApi } from "./cases/routes.ts";
+import { startCaseWorkers } from "./cases/timers.ts";
 import type { Config } from "./config.ts";
 import { type Connection, connect, migrate } from "./db/index.ts";
 import { loadDemo } from "./demo.ts";
 import { UserError } from "./errors.ts";
+import { eventsApi } from "./events/routes.ts";
+import { intakeApi } from "./intake/routes.ts";
 import { type SmtpListener, startSmtp } from "./intake/smtp.ts";
+import { startIntakeWorkers } from "./intake/worker.ts";
+import { inventoryApi } from "./inventory/routes.ts";
 import { Jobs } from "./jobs.ts";
-import { type App, buildServer, type Routes } from "./server.ts";
+import type { Pipeline } from "./pipeline.ts";
+import { loadPolicyProfiles, PolicyProfileError } from "./policy/load.ts";
+import type { PolicyProfile } from "./policy/schema.ts";
+import { createResolver } from "./resolution/resolver.ts";
+import { type App, buildServer, type Routes, type Services } from "./server.ts";
 
 export const ROUTES: Routes = {
-  api: [authApi, brandsApi],
+  api: [authApi, brandsApi, intakeApi, eventsApi, inventoryApi, casesApi],
   web: [consoleWeb],
 };
 
+/** What the worker role's parts get. */
+export interface WorkerContext {
+  conn: Connection;
+  jobs: Jobs;
+  log: Logger;
+  services: Services;
+}
+
 export interface Desk {
   conn: Connection;
-  jobs: Jobs | null;
+  jobs: Jobs;
+  services: Services;
   http: { host: string; port: number } | null;
   smtp: { host: string; port: number } | null;
   stop(): Promise<void>;
 }
 
+/** The brands' policy profiles; a broken one stops start-up with file, line and reason. */
+export async function loadPolicies(config: Config): Promise<ReadonlyMap<string, PolicyProfile>> {
+  try {
+    return await loadPolicyProfiles(config.policyDir, { documentsDir: config.policyDocumentsDir });
+  } catch (err) {
+    if (err instanceof PolicyProfileError) throw new UserError(err.message);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new UserError(`the policy folder ${config.policyDir} does not exist; set ABUSEDESK_POLICY_DIR`);
+    }
+    throw err;
+  }
+}
+
+/** Builds the services every role shares: database, queue, policies, and the event pipeline. */
+export async function buildServices(
+  config: Config,
+  log: Logger,
+  conn: Connection,
+  jobs: Jobs,
+): Promise<{ services: Services; close(): Promise<void> }> {
+  const policies = await loadPolicies(config);
+  const resolver = await createResolver(conn.db, log);
+  const grouper = createCaseGrouper(conn.db, policies, log);
+  const pipeline: Pipeline = { resolve: resolver.resolve, group: grouper.group };
+  const metrics = new client.Registry();
+  client.collectDefaultMetrics({ register: metrics, prefix: "abusedesk_" });
+  const services: Services = { db: conn.db, log, config, jobs, metrics, policies, pipeline };
+  return { services, close: () => resolver.close() };
+}
+
 /** Registers what the worker role does. Every handler is idempotent: a job may run again after a crash. */
-export async function registerWorkers(jobs: Jobs, conn: Connection, log: Logger) {
+export async function registerWorkers(ctx: WorkerContext): Promise<(() => Promise<void>)[]> {
+  const { jobs, conn, log } = ctx;
   // A worker's sign of life, used by `abusedesk jobs ping` and the queue test.
   await jobs.work<{ note?: string }>("ping", async (data, job) => {
     await conn.db.transaction().execute(async (trx) => {
@@ -45,6 +96,7 @@ export async function registerWorkers(jobs: Jobs, conn: Connection, log: Logger)
     });
     log.debug({ job: job.id }, "ping done");
   });
+  return [await startIntakeWorkers(ctx), await startCaseWorkers(ctx)];
 }
 
 function listenError(
@@ -94,13 +146,17 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
     const roles = config.role === "all" ? ["web", "smtp", "worker"] : [config.role];
     const jobs = await Jobs.start(conn.url, log, { supervise: roles.includes("worker") });
     cleanup.push(() => jobs.stop());
-    if (roles.includes("worker")) await registerWorkers(jobs, conn, log);
+    const built = await buildServices(config, log, conn, jobs);
+    cleanup.push(built.close);
+    const { services } = built;
+    if (roles.includes("worker")) {
+      const stops = await registerWorkers({ conn, jobs, log, services });
+      cleanup.push(...stops);
+    }
 
     let http: Desk["http"] = null;
     if (roles.includes("web")) {
-      const metrics = new client.Registry();
-      client.collectDefaultMetrics({ register: metrics, prefix: "abusedesk_" });
-      const app: App = await buildServer({ db: conn.db, log, config, jobs, metrics }, ROUTES);
+      const app: App = await buildServer(services, ROUTES);
       try {
         await app.listen({ host: config.http.host, port: config.http.port });
       } catch (err) {
@@ -114,21 +170,21 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
     if (roles.includes("smtp")) {
       let listener: SmtpListener;
       try {
-        listener = await startSmtp({ ...config.smtp, log, maxBytes: config.smtpMaxBytes });
+        listener = await startSmtp(services);
       } catch (err) {
         throw listenError("SMTP", "--smtp", config.smtp.host, config.smtp.port, err as NodeJS.ErrnoException);
       }
       cleanup.push(() => listener.close());
       smtp = listener.address;
     }
-    return { conn, jobs, http, smtp, stop };
+    return { conn, jobs, services, http, smtp, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-/** The demo data, and a first admin so that a newcomer can sign in (its password goes to the log once). */
+/** The demo data, and a first admin so that a newcomer can sign in (its password is shown once). */
 async function loadDemoWithAdmin(conn: Connection, log: Logger) {
   const counts = await loadDemo(conn.db, SYSTEM);
   log.info(counts, "demo data loaded");

@@ -1,22 +1,16 @@
 /** The command line: `abusedesk <command>`. The contract is in ARCHITECTURE.md; extend it by adding. */
 import { Command, Option } from "commander";
-import type { Logger } from "pino";
 import { startDesk } from "./app.ts";
 import { verifyAuditLog } from "./audit.ts";
-import { type Actor, createToken, createUser, SYSTEM } from "./auth/auth.store.ts";
+import { createToken, createUser } from "./auth/auth.store.ts";
 import { ROLES } from "./auth/roles.ts";
-import { type Config, loadConfig } from "./config.ts";
-import { type Connection, connect, migrate } from "./db/index.ts";
+import { caseCommands } from "./cases/cli.ts";
+import { CLI_ACTOR, cliContext, setup, withDatabase } from "./command.ts";
 import { loadDemo } from "./demo.ts";
 import { UserError } from "./errors.ts";
+import { intakeCommands } from "./intake/cli.ts";
+import { inventoryCommands } from "./inventory/cli.ts";
 import { Jobs } from "./jobs.ts";
-import { createLogger } from "./log.ts";
-
-interface GlobalFlags {
-  dataDir?: string;
-  verbose?: boolean;
-  logLevel?: string;
-}
 
 const program = new Command()
   .name("abusedesk")
@@ -39,39 +33,6 @@ const program = new Command()
     ]),
   )
   .showHelpAfterError();
-
-function globals(cmd: Command): GlobalFlags {
-  return cmd.optsWithGlobals() as GlobalFlags;
-}
-
-function setup(
-  cmd: Command,
-  defaultLevel: string,
-  extra: Record<string, unknown> = {},
-): { config: Config; log: Logger } {
-  const g = globals(cmd);
-  const config = loadConfig({
-    dataDir: g.dataDir,
-    logLevel:
-      g.logLevel ?? (g.verbose ? "debug" : undefined) ?? process.env.ABUSEDESK_LOG_LEVEL ?? defaultLevel,
-    ...extra,
-  });
-  return { config, log: createLogger(config.logLevel) };
-}
-
-/** Runs `fn` on a migrated database: the server of DATABASE_URL or the embedded one in --data-dir. */
-async function withDatabase<T>(cmd: Command, fn: (conn: Connection, log: Logger) => Promise<T>): Promise<T> {
-  const { config, log } = setup(cmd, "warn");
-  const conn = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
-  try {
-    await migrate(conn.db);
-    return await fn(conn, log);
-  } finally {
-    await conn.close();
-  }
-}
-
-const CLI_ACTOR: Actor = { ...SYSTEM, name: `cli:${process.env.USER ?? "unknown"}` };
 
 program
   .command("start")
@@ -234,6 +195,10 @@ program
       }
     });
   });
+
+intakeCommands(program, cliContext);
+inventoryCommands(program, cliContext);
+caseCommands(program, cliContext);
 
 export async function main(argv = process.argv): Promise<void> {
   try {

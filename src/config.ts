@@ -1,4 +1,5 @@
 /** Configuration from flags and the environment, validated once at start. */
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { UserError } from "./errors.ts";
 
@@ -11,6 +12,9 @@ const HostPort = z
     return { host: s.slice(0, i).replace(/^\[|\]$/g, ""), port };
   })
   .refine((a) => a.port >= 0 && a.port <= 65535, "the port must be between 0 and 65535");
+
+const DEFAULT_POLICY_DIR = fileURLToPath(new URL("../policy/profiles", import.meta.url));
+const DEFAULT_POLICY_DOCUMENTS_DIR = fileURLToPath(new URL("../policy/documents", import.meta.url));
 
 export const ROLES_OF_PROCESS = ["all", "web", "smtp", "worker"] as const;
 
@@ -28,6 +32,9 @@ export const ConfigSchema = z.object({
     .int()
     .positive()
     .default(25 * 1024 * 1024),
+  /** Folder of the brands' policy profiles (*.yaml), and of the documents they quote. */
+  policyDir: z.string().min(1).default(DEFAULT_POLICY_DIR),
+  policyDocumentsDir: z.string().min(1).default(DEFAULT_POLICY_DOCUMENTS_DIR),
   /** Set behind a TLS-terminating proxy so that the session cookie is marked Secure. */
   secureCookies: z.boolean().default(false),
 });

@@ -26,13 +26,20 @@ import { bearerAuth, HttpError } from "./auth/http.ts";
 import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
 import type { Jobs } from "./jobs.ts";
+import type { Pipeline } from "./pipeline.ts";
+import type { PolicyProfile } from "./policy/schema.ts";
 
+/** What routes, listeners and workers are given: built once in app.ts. */
 export interface Services {
   db: DB;
   log: Logger;
   config: Config;
   jobs: Jobs | null;
   metrics: client.Registry;
+  /** The brands' policy profiles by brand id. */
+  policies: ReadonlyMap<string, PolicyProfile>;
+  /** Resolution and grouping of stored events. */
+  pipeline: Pipeline;
 }
 
 export type App = FastifyInstance<

@@ -17,7 +17,7 @@ test("migrations bring an empty database up to the whole data model, and a secon
   const conn = await connect({ databaseUrl: tdb.url, dataDir: "unused", log: quietLog });
   try {
     const applied = await migrate(conn.db);
-    assert.deepEqual(applied, ["0001_initial"]);
+    assert.deepEqual(applied, ["0001_initial", "0002_intake", "0003_inventory", "0004_cases"]);
     assert.deepEqual(await migrate(conn.db), []);
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(

@@ -33,7 +33,15 @@ test("GET /healthz answers 503 when the database does not", async () => {
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const app = await buildServer(
-    { db, log: quietLog, config: loadConfig({}, {}), jobs: null, metrics: new client.Registry() },
+    {
+      db,
+      log: quietLog,
+      config: loadConfig({}, {}),
+      jobs: null,
+      metrics: new client.Registry(),
+      policies: new Map(),
+      pipeline: { resolve: async () => [], group: async () => [] },
+    },
     ROUTES,
   );
   try {

@@ -5,6 +5,9 @@ import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
 import { useEmbeddedPostgres } from "./embedded.ts";
 import * as initial from "./migrations/0001_initial.ts";
+import * as intake from "./migrations/0002_intake.ts";
+import * as inventory from "./migrations/0003_inventory.ts";
+import * as cases from "./migrations/0004_cases.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -35,6 +38,9 @@ export interface ConnectOptions {
 /** Every migration, in order. Add new ones at the end; never change one that has shipped. */
 export const migrations: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_intake": intake,
+  "0003_inventory": inventory,
+  "0004_cases": cases,
 };
 
 export function redact(url: string): string {

@@ -4,20 +4,16 @@
  * nothing is lost and nothing is acknowledged that was not stored.
  */
 
-import type { Logger } from "pino";
 import { SMTPServer } from "smtp-server";
+import type { Services } from "../server.ts";
 
 export interface SmtpListener {
   address: { host: string; port: number };
   close(): Promise<void>;
 }
 
-export function startSmtp(opts: {
-  host: string;
-  port: number;
-  log: Logger;
-  maxBytes: number;
-}): Promise<SmtpListener> {
+export function startSmtp(services: Services): Promise<SmtpListener> {
+  const opts = { ...services.config.smtp, log: services.log, maxBytes: services.config.smtpMaxBytes };
   const server = new SMTPServer({
     name: "abusedesk",
     banner: "abusedesk abuse intake",

@@ -1,4 +1,209 @@
+/**
+ * The cases API: the queue, one case with its proposal, and what people do to cases. Every route
+ * validates (zod), authorises (an ability), calls one function and presents the result.
+ */
+import { HttpError, httpError, requireAbility } from "../auth/http.ts";
 import type { RouteModule } from "../server.ts";
+import { bulkChange } from "./bulk.ts";
+import { decodeCursor, encodeCursor, listCases, readCase } from "./cases.store.ts";
+import {
+  addNote,
+  approveAction,
+  assignCase,
+  mergeCases,
+  setFacts,
+  splitCase,
+  takeAction,
+  transitionCase,
+} from "./commands.store.ts";
+import { presentCase, presentListItem, toFilter } from "./present.ts";
+import {
+  ActionBody,
+  ActionOutcome,
+  ActionParams,
+  ApproveBody,
+  AssignBody,
+  BulkBody,
+  BulkOutcomeView,
+  CaseList,
+  CaseListQuery,
+  CaseParams,
+  CaseView,
+  FactsBody,
+  MergeBody,
+  NoteBody,
+  SplitBody,
+  TransitionBody,
+} from "./schemas.ts";
 
-/** Placeholder: the routes of this part are being written. */
-export const casesApi: RouteModule = () => {};
+const tags = ["cases"];
+
+export const casesApi: RouteModule = (app, { db, policies }) => {
+  app.get(
+    "/api/v1/cases",
+    { schema: { tags, querystring: CaseListQuery, response: { 200: CaseList } } },
+    async (req) => {
+      requireAbility(req, "read");
+      const { cursor: rawCursor, limit, ...filter } = req.query;
+      const cursor = rawCursor ? decodeCursor(rawCursor) : undefined;
+      if (rawCursor && !cursor)
+        throw new HttpError(
+          400,
+          "the cursor is not valid; use the next_cursor of the previous page as it is",
+        );
+      const page = await listCases(db, toFilter(filter), { limit, ...(cursor ? { cursor } : {}) });
+      return {
+        items: page.rows.map(presentListItem),
+        next_cursor: page.next ? encodeCursor(page.next) : null,
+        total: page.total,
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/cases/:id",
+    { schema: { tags, params: CaseParams, response: { 200: CaseView } } },
+    async (req) => {
+      requireAbility(req, "read");
+      const result = await readCase(db, policies, req.params.id);
+      if (!result.ok) throw httpError(result.error);
+      return presentCase(result.value.bundle, result.value.assessment);
+    },
+  );
+
+  app.post(
+    "/api/v1/cases/:id/actions",
+    { schema: { tags, params: CaseParams, body: ActionBody, response: { 201: ActionOutcome } } },
+    async (req, reply) => {
+      const actor = requireAbility(req, "work");
+      const result = await takeAction(db, policies, actor, req.params.id, req.body);
+      if (!result.ok) throw httpError(result.error);
+      reply.code(201);
+      return result.value;
+    },
+  );
+
+  app.post(
+    "/api/v1/cases/:id/actions/:actionId/approve",
+    { schema: { tags, params: ActionParams, body: ApproveBody, response: { 200: ActionOutcome } } },
+    async (req) => {
+      const actor = requireAbility(req, "approve");
+      const result = await approveAction(
+        db,
+        policies,
+        actor,
+        req.params.id,
+        req.params.actionId,
+        req.body ?? {},
+      );
+      if (!result.ok) throw httpError(result.error);
+      return result.value;
+    },
+  );
+
+  app.post(
+    "/api/v1/cases/:id/transitions",
+    { schema: { tags, params: CaseParams, body: TransitionBody } },
+    async (req) => {
+      const actor = requireAbility(req, "work");
+      const result = await transitionCase(db, actor, req.params.id, req.body);
+      if (!result.ok) throw httpError(result.error);
+      return result.value;
+    },
+  );
+
+  app.post(
+    "/api/v1/cases/:id/notes",
+    { schema: { tags, params: CaseParams, body: NoteBody } },
+    async (req, reply) => {
+      const actor = requireAbility(req, "work");
+      const result = await addNote(db, actor, req.params.id, req.body);
+      if (!result.ok) throw httpError(result.error);
+      reply.code(201);
+      return { ...result.value, created_at: result.value.created_at.toISOString() };
+    },
+  );
+
+  app.post(
+    "/api/v1/cases/:id/assign",
+    { schema: { tags, params: CaseParams, body: AssignBody } },
+    async (req) => {
+      const actor = requireAbility(req, "work");
+      const result = await assignCase(db, actor, req.params.id, req.body);
+      if (!result.ok) throw httpError(result.error);
+      return result.value;
+    },
+  );
+
+  app.post(
+    "/api/v1/cases/:id/facts",
+    { schema: { tags, params: CaseParams, body: FactsBody } },
+    async (req) => {
+      const actor = requireAbility(req, "work");
+      const result = await setFacts(db, actor, req.params.id, req.body);
+      if (!result.ok) throw httpError(result.error);
+      return result.value;
+    },
+  );
+
+  app.post(
+    "/api/v1/cases/:id/merge",
+    { schema: { tags, params: CaseParams, body: MergeBody } },
+    async (req) => {
+      const actor = requireAbility(req, "work");
+      const result = await mergeCases(db, actor, req.params.id, req.body);
+      if (!result.ok) throw httpError(result.error);
+      return result.value;
+    },
+  );
+
+  app.post(
+    "/api/v1/cases/:id/split",
+    { schema: { tags, params: CaseParams, body: SplitBody } },
+    async (req, reply) => {
+      const actor = requireAbility(req, "work");
+      const result = await splitCase(db, actor, req.params.id, req.body);
+      if (!result.ok) throw httpError(result.error);
+      reply.code(201);
+      return result.value;
+    },
+  );
+
+  app.post(
+    "/api/v1/cases/bulk",
+    { schema: { tags, body: BulkBody, response: { 200: BulkOutcomeView } } },
+    async (req) => {
+      const actor = requireAbility(req, "work");
+      const { ids, filter, action, to, owner, reason } = req.body;
+      const command =
+        action === "close"
+          ? reason
+            ? ({ action, reason } as const)
+            : undefined
+          : action === "transition"
+            ? to
+              ? ({ action, to, reason } as const)
+              : undefined
+            : owner !== undefined
+              ? ({ action, owner, reason } as const)
+              : undefined;
+      if (!command)
+        throw new HttpError(
+          422,
+          action === "close"
+            ? 'closing cases needs a "reason"'
+            : action === "transition"
+              ? 'say the new state in "to"'
+              : 'say the new owner in "owner" (a user id, an e-mail address, or null)',
+        );
+      const result = await bulkChange(
+        db,
+        actor,
+        { ids, filter: filter ? toFilter(filter) : undefined },
+        command,
+      );
+      if (!result.ok) throw httpError(result.error);
+      return result.value;
+    },
+  );
+};

@@ -7,12 +7,12 @@
 import type { Transaction } from "kysely";
 import type { Logger } from "pino";
 import type { AuditEntry } from "../audit.ts";
+import { appendAuditBatch } from "../audit.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { ResolvedEvent } from "../pipeline.ts";
 import type { Deadline } from "../policy/deadlines.ts";
 import type { PolicyProfile } from "../policy/schema.ts";
-import { appendAuditBatch } from "./audit.store.ts";
 import { deadlinesFor, nextDue } from "./clocks.ts";
 import {
   addEvents,

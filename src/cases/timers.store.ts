@@ -4,8 +4,8 @@
  */
 import { sql } from "kysely";
 import type { AuditEntry } from "../audit.ts";
+import { appendAuditBatch } from "../audit.ts";
 import type { DB } from "../db/index.ts";
-import { appendAuditBatch } from "./audit.store.ts";
 import { AUTOMATIC_DEADLINES } from "./clocks.ts";
 
 export const TIMER_ACTOR = "system:deadlines";

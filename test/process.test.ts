@@ -4,7 +4,6 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import nodemailer from "nodemailer";
 import { freePort, json, runCli, spawnCli, startTestDesk, waitFor } from "./helpers.ts";
 
 function postmasterPid(dataDir: string): number | undefined {
@@ -153,27 +152,4 @@ test("a bad --http value is refused with what to write instead", async () => {
   const res = await runCli(["start", "--http", "localhost"], { DATABASE_URL: "postgres://x@127.0.0.1:1/x" });
   assert.notEqual(res.code, 0);
   assert.match(res.stderr, /abusedesk: configuration: http: use HOST:PORT/);
-});
-
-test("the SMTP listener refuses mail with a temporary failure until intake is enabled, so senders keep it", async () => {
-  const t = await startTestDesk({ role: "smtp" });
-  try {
-    const transport = nodemailer.createTransport({
-      host: "127.0.0.1",
-      port: t.smtpPort,
-      secure: false,
-      ignoreTLS: true,
-    });
-    await assert.rejects(
-      transport.sendMail({
-        from: "reporter@example.org",
-        to: "abuse@x2com.nl",
-        subject: "spam",
-        text: "hello",
-      }),
-      (err: { responseCode?: number }) => err.responseCode === 451,
-    );
-  } finally {
-    await t.stop();
-  }
 });

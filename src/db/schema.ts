@@ -83,6 +83,12 @@ export interface ReportsTable {
   state: Generated<"processing" | "parsed" | "triage" | "error">;
   triage_reason: string | null;
   missing: Generated<string[]>;
+  /** 0002_intake: how the submitter said to read it (format, Shadowserver type). */
+  parse_hint: Json;
+  warnings: Generated<string[]>;
+  next_attempt_at: NullableTimestamp;
+  last_error: string | null;
+  processed_at: NullableTimestamp;
 }
 
 export type Role = "agent" | "supervisor" | "legal" | "admin" | "auditor";
@@ -144,6 +150,11 @@ export interface CasesTable {
   last_event_at: NullableTimestamp;
   closed_at: NullableTimestamp;
   merged_into: number | null;
+  /** Added by 0004_cases: facts an agent judged (see src/cases/facts.ts). */
+  facts: Json;
+  /** Added by 0004_cases: earliest unmet deadline, Infinity when none. */
+  next_due_at: ColumnType<Date | number, Date | string | undefined, Date | string>;
+  subject_count: Generated<number>;
 }
 
 export interface EventsTable {
@@ -203,6 +214,8 @@ export interface ActionsTable {
   created_at: Timestamp;
   done_at: NullableTimestamp;
   result: Json | null;
+  /** Added by 0004_cases. */
+  approved_at: NullableTimestamp;
 }
 
 export interface AuditLogTable {
@@ -221,12 +234,112 @@ export interface AuditLogTable {
  * Tables added by later migrations are declared in the interfaces below, one per part of the domain,
  * each next to its migration in ./migrations (0002 intake, 0003 inventory, 0004 cases).
  */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by the intake migration
-export interface IntakeTables {}
-// biome-ignore lint/suspicious/noEmptyInterface: filled by the inventory migration
-export interface InventoryTables {}
-// biome-ignore lint/suspicious/noEmptyInterface: filled by the cases migration
-export interface CaseTables {}
+export interface ImapMailboxesTable {
+  name: string;
+  uid_validity: number | null;
+  last_uid: Generated<number>;
+  last_polled_at: NullableTimestamp;
+  last_error: string | null;
+}
+
+export interface ReportAttemptsTable {
+  report_id: number;
+  attempts: number;
+  last_started_at: Timestamp;
+}
+
+export interface IntakeTables {
+  imap_mailboxes: ImapMailboxesTable;
+  report_attempts: ReportAttemptsTable;
+}
+export interface InventoryChangesTable {
+  seq: Id;
+  at: Timestamp;
+  op: "add" | "end" | "ranges";
+  resource_id: number | null;
+}
+
+export interface BrandRangesTable {
+  id: Id;
+  brand_id: string;
+  cidr: string;
+  note: string | null;
+  created_at: Timestamp;
+}
+
+export type VerificationMethod =
+  | "kvk_kbo"
+  | "id_document"
+  | "lei"
+  | "bank_payment"
+  | "domain_whois"
+  | "high_risk_check";
+
+export interface CustomerVerificationsTable {
+  id: Id;
+  customer_id: string;
+  method: VerificationMethod;
+  result: "passed" | "failed" | "flagged";
+  verified_at: Timestamp;
+  verified_by: string;
+  reference: string | null;
+  note: string | null;
+  valid_until: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface RdapNetworksTable {
+  id: Id;
+  first_ip: string;
+  last_ip: string;
+  handle: string | null;
+  name: string | null;
+  abuse_email: string | null;
+  error: string | null;
+  fetched_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** Tables of 0003_inventory. */
+export interface InventoryTables {
+  inventory_changes: InventoryChangesTable;
+  brand_ranges: BrandRangesTable;
+  customer_verifications: CustomerVerificationsTable;
+  rdap_networks: RdapNetworksTable;
+}
+export interface CaseSubjectsTable {
+  case_id: number;
+  kind: "ip" | "url" | "domain" | "email" | "phone";
+  value: string;
+  event_count: Generated<number>;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface CaseWindowsTable {
+  brand_id: string;
+  /** A category, or "*" for the brand's default. */
+  category: string;
+  window_days: number;
+}
+
+export interface CaseNotificationsTable {
+  id: Id;
+  case_id: number;
+  deadline_id: number | null;
+  kind: "supervisor_escalation";
+  details: Json;
+  created_at: Timestamp;
+  queued_at: NullableTimestamp;
+  sent_at: NullableTimestamp;
+}
+
+/** Tables of 0004_cases. */
+export interface CaseTables {
+  case_subjects: CaseSubjectsTable;
+  case_windows: CaseWindowsTable;
+  case_notifications: CaseNotificationsTable;
+}
 
 export interface Database extends IntakeTables, InventoryTables, CaseTables {
   brands: BrandsTable;

@@ -1,5 +1,95 @@
+/** `abusedesk ingest FILE...`: import reports from files and say what became of each. */
 import type { Command } from "commander";
+import { buildServices } from "../app.ts";
 import type { CliContext } from "../command.ts";
+import { UserError } from "../errors.ts";
+import { Jobs } from "../jobs.ts";
+import { describeFileResult, type FileResult, ingestFile } from "./files.ts";
+import { brandExists } from "./report.store.ts";
 
-/** Placeholder: the commands of this part are being written. */
-export function intakeCommands(_program: Command, _cli: CliContext): void {}
+export function intakeCommands(program: Command, cli: CliContext): void {
+  program
+    .command("ingest")
+    .description(
+      "import reports from files: .eml, .mbox, Shadowserver .csv/.zip, X-ARF .json; prints what became of each",
+    )
+    .argument("<files...>", "the files")
+    .option("--type <type>", "Shadowserver report type (e.g. scan_dns) when the file name does not say")
+    .option(
+      "--format <format>",
+      "read every file as this format: arf, xarf, shadowserver, iodef, acns, spamcop, plain",
+    )
+    .option("--brand <brand>", "the brand the reports were sent to (e.g. x2com-nl)")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 when every file was stored and parsed (duplicates included), 2 when some landed in\n" +
+        "triage for a person, 1 when a file could not be read or stored.",
+    )
+    .action(
+      async (files: string[], opts: { type?: string; format?: string; brand?: string }, cmd: Command) => {
+        await cli.withDatabase(cmd, async (conn, log, config) => {
+          if (opts.brand && !(await brandExists(conn.db, opts.brand))) {
+            throw new UserError(
+              `there is no brand "${opts.brand}"; the brands are listed by GET /api/v1/brands`,
+            );
+          }
+          const jobs = await Jobs.start(conn.url, log, { supervise: false });
+          const built = await buildServices(config, log, conn, jobs).catch(async (err) => {
+            await jobs.stop();
+            throw err;
+          });
+          const results: FileResult[] = [];
+          try {
+            for (const file of files) {
+              const progress = progressLine(file);
+              const result = await ingestFile(built.services, file, { ...opts, onProgress: progress.update });
+              progress.clear();
+              results.push(result);
+              process.stdout.write(`${describeFileResult(result)}\n`);
+            }
+          } finally {
+            await built.close();
+            await jobs.stop();
+          }
+          const failed = results.filter((r) => r.error).length;
+          const triage = results.filter((r) =>
+            r.reports.some((p) => !p.duplicate && p.state === "triage"),
+          ).length;
+          if (failed) throw new UserError(`${failed} of ${results.length} files failed`, 1);
+          if (triage) {
+            throw new UserError(
+              `${triage} of ${results.length} files landed in triage: see GET /api/v1/reports?state=triage`,
+              2,
+            );
+          }
+        });
+      },
+    );
+}
+
+/** A progress line on a terminal (rows/s and time left), nothing when the output is a file or pipe. */
+function progressLine(file: string) {
+  const tty = process.stderr.isTTY;
+  const t0 = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(done: number, total: number, unit: "events" | "messages") {
+      if (!tty) return;
+      const now = Date.now();
+      if (now - last < 200 && done < total) return;
+      last = now;
+      const secs = (now - t0) / 1000;
+      const rate = secs > 0 ? done / secs : 0;
+      const eta = rate > 0 ? Math.ceil((total - done) / rate) : 0;
+      const pct = total ? Math.floor((done / total) * 100) : 100;
+      process.stderr.write(
+        `\r${file}: ${done.toLocaleString("en")}/${total.toLocaleString("en")} ${unit} (${pct}%), ${Math.round(rate).toLocaleString("en")} ${unit === "events" ? "rows" : unit}/s, ETA ${eta} s   `,
+      );
+      shown = true;
+    },
+    clear() {
+      if (shown) process.stderr.write("\r\x1b[K");
+    },
+  };
+}

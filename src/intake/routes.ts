@@ -1,4 +1,224 @@
-import type { RouteModule } from "../server.ts";
+/**
+ * The Reports API: submit a report (stored, then processed, then answered 202), read one or a list, and
+ * download the original. The bodies are read as raw bytes whatever their type, because the bytes are the
+ * evidence: a report is stored exactly as it came, and its SHA-256 is over those bytes.
+ */
+import type { IncomingMessage } from "node:http";
+import { z } from "zod";
+import { HttpError, requireAbility } from "../auth/http.ts";
+import { decodeCursor, encodeCursor } from "../events/cursor.ts";
+import type { App, RouteModule } from "../server.ts";
+import { normalizeMessageId } from "./envelope.ts";
+import { findReports, reportDetail, submitReport } from "./ingest.ts";
+import { CHANNELS, presentReport, REPORT_STATES, ReportView } from "./present.ts";
+import { brandExists, getRaw } from "./report.store.ts";
 
-/** Placeholder: the routes of this part are being written. */
-export const intakeApi: RouteModule = () => {};
+/** Largest report the API takes; bigger files go through `abusedesk ingest`. */
+export const API_MAX_BYTES = 32 * 1024 * 1024;
+
+export const REPORT_CONTENT_TYPES = [
+  "message/rfc822",
+  "application/json",
+  "text/csv",
+  "application/zip",
+  "application/x-zip-compressed",
+  "application/xml",
+  "text/xml",
+  "text/plain",
+  "application/octet-stream",
+];
+
+const SubmitQuery = z.object({
+  format: z
+    .enum(["arf", "xarf", "shadowserver", "iodef", "acns", "spamcop", "plain"])
+    .optional()
+    .meta({ description: "read the body as this format instead of finding out" }),
+  type: z
+    .string()
+    .regex(/^[a-z0-9_]{1,80}$/, "a Shadowserver report type such as scan_dns or event4_sinkhole_http")
+    .optional(),
+  filename: z
+    .string()
+    .max(255)
+    .optional()
+    .meta({ description: "the report's original file name (a Shadowserver file name names its type)" }),
+  brand: z.string().max(63).optional().meta({ description: "the brand it was sent to, e.g. x2com-nl" }),
+  received_at: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({ description: "admin only: when it originally arrived, to backfill an archive" }),
+});
+
+const ReportParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+const ListQuery = z.object({
+  state: z.enum(REPORT_STATES).optional(),
+  message_id: z.string().max(1000).optional(),
+  brand: z.string().max(63).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+const ReportList = z.object({
+  items: z.array(ReportView),
+  next_cursor: z.string().nullable(),
+  total: z.number(),
+});
+
+/** Reads the body as bytes, with a limit and a message that says what to do instead. */
+async function readBody(payload: IncomingMessage): Promise<Buffer> {
+  const declared = Number(payload.headers["content-length"]);
+  const tooLarge = () =>
+    new HttpError(
+      413,
+      `the report is larger than ${API_MAX_BYTES / 1024 / 1024} MB; import bigger files with \`abusedesk ingest FILE\``,
+    );
+  if (declared > API_MAX_BYTES) {
+    payload.resume();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload) {
+    size += (chunk as Buffer).length;
+    if (size > API_MAX_BYTES) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+export const intakeApi: RouteModule = (parent, services) => {
+  const { db } = services;
+  // Our own context, so that raw-body parsing (JSON included) does not change other parts' routes.
+  parent.register(async (instance) => {
+    const app = instance as unknown as App;
+    app.removeContentTypeParser(["application/json", "text/plain"]);
+    app.addContentTypeParser(
+      REPORT_CONTENT_TYPES,
+      { bodyLimit: API_MAX_BYTES + 1 },
+      async (_req: unknown, payload: unknown) => readBody(payload as IncomingMessage),
+    );
+
+    app.post(
+      "/api/v1/reports",
+      {
+        bodyLimit: API_MAX_BYTES + 1,
+        schema: {
+          tags: ["reports"],
+          summary:
+            "Submit a report: an e-mail (message/rfc822), X-ARF (application/json) or a Shadowserver CSV",
+          description:
+            "Answers 202 once the report is stored, with the events and cases it produced (or its triage reason). " +
+            "The same bytes again are the same report (`duplicate: true`).",
+          querystring: SubmitQuery,
+          response: { 202: ReportView },
+        },
+      },
+      async (req, reply) => {
+        const actor = requireAbility(req, "submit");
+        const q = req.query;
+        if (q.received_at) requireAbility(req, "admin");
+        const raw = req.body as unknown;
+        if (!Buffer.isBuffer(raw) || raw.length === 0) {
+          throw new HttpError(
+            400,
+            "the body is empty: send the report itself as the body, with Content-Type message/rfc822, application/json or text/csv",
+          );
+        }
+        if (q.brand && !(await brandExists(db, q.brand))) {
+          throw new HttpError(400, `there is no brand "${q.brand}"; GET /api/v1/brands lists them`);
+        }
+        const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+        const detail = await submitReport(services, {
+          raw,
+          channel: "api",
+          contentType: contentType || null,
+          filename: q.filename ?? null,
+          brandId: q.brand ?? null,
+          mailFrom: null,
+          rcptTo: [],
+          hint: { ...(q.format ? { format: q.format } : {}), ...(q.type ? { type: q.type } : {}) },
+          ...(q.received_at ? { receivedAt: new Date(q.received_at), backfilledBy: actor } : {}),
+        });
+        reply.code(202);
+        return presentReport(detail);
+      },
+    );
+  });
+
+  parent.get(
+    "/api/v1/reports/:id",
+    { schema: { tags: ["reports"], params: ReportParams, response: { 200: ReportView } } },
+    async (req) => {
+      requireAbility(req, "read");
+      const detail = await reportDetail(db, req.params.id);
+      if (!detail) throw new HttpError(404, `there is no report ${req.params.id}`);
+      return presentReport(detail);
+    },
+  );
+
+  parent.get(
+    "/api/v1/reports",
+    {
+      schema: {
+        tags: ["reports"],
+        summary: "Reports, newest first: the triage queue is ?state=triage; ?message_id= finds a mail",
+        querystring: ListQuery,
+        response: { 200: ReportList },
+      },
+    },
+    async (req) => {
+      requireAbility(req, "read");
+      const q = req.query;
+      const before = decodeCursor(q.cursor);
+      if (before === "invalid") throw new HttpError(400, "the cursor is not one this list gave out");
+      const messageId = normalizeMessageId(q.message_id);
+      const { items, total } = await findReports(db, {
+        limit: q.limit,
+        ...(q.state ? { state: q.state } : {}),
+        ...(messageId ? { messageId } : {}),
+        ...(q.brand ? { brand: q.brand } : {}),
+        ...(q.channel ? { channel: q.channel } : {}),
+        ...(before !== undefined ? { before } : {}),
+      });
+      const last = items.at(-1)?.row.id;
+      return {
+        items: items.map(presentReport),
+        next_cursor: items.length === q.limit ? encodeCursor(last) : null,
+        total,
+      };
+    },
+  );
+
+  parent.get(
+    "/api/v1/reports/:id/raw",
+    {
+      schema: {
+        tags: ["reports"],
+        summary: "The original bytes, as an attachment (reported content is hostile: never shown inline)",
+        params: ReportParams,
+      },
+    },
+    async (req, reply) => {
+      requireAbility(req, "read");
+      const raw = await getRaw(db, req.params.id);
+      if (!raw) throw new HttpError(404, `there is no report ${req.params.id}`);
+      const name = `report-${req.params.id}${extensionOf(raw.filename)}`;
+      reply
+        .type("application/octet-stream")
+        .header("content-disposition", `attachment; filename="${name}"`)
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "default-src 'none'; sandbox")
+        .header("cache-control", "no-store")
+        .header("x-sha256", raw.sha256);
+      return reply.send(raw.raw);
+    },
+  );
+};
+
+/** A safe extension for the download name: only letters and digits, taken from the original name. */
+function extensionOf(filename: string | null): string {
+  const m = /\.([A-Za-z0-9]{1,8})$/.exec(filename ?? "");
+  return m ? `.${m[1]!.toLowerCase()}` : ".eml";
+}

@@ -1,42 +1,178 @@
 /**
- * The SMTP listener for the brands' abuse addresses. Until the intake issue lands it accepts connections
- * and answers every message with a temporary failure (451), so that senders keep their mail and retry:
- * nothing is lost and nothing is acknowledged that was not stored.
+ * The SMTP listener for the brands' abuse addresses. A message is answered 250 only after its bytes are
+ * committed to PostgreSQL; anything that goes wrong before that is a 4xx, so the sending server keeps the
+ * message and tries again. Processing happens afterwards, in a worker (woken by NOTIFY).
+ *
+ * Environment (read here, beside the config): ABUSEDESK_SMTP_TLS_KEY and ABUSEDESK_SMTP_TLS_CERT (PEM files)
+ * enable STARTTLS; ABUSEDESK_SMTP_MAX_CLIENTS limits simultaneous connections (default 100).
  */
-
-import { SMTPServer } from "smtp-server";
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import type { Readable } from "node:stream";
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
+import { UserError } from "../errors.ts";
 import type { Services } from "../server.ts";
+import { mailHeadersOf } from "./envelope.ts";
+import { counter, histogram } from "./metrics.ts";
+import { brandOfAddress, storeReport } from "./report.store.ts";
 
 export interface SmtpListener {
   address: { host: string; port: number };
   close(): Promise<void>;
 }
 
-export function startSmtp(services: Services): Promise<SmtpListener> {
-  const opts = { ...services.config.smtp, log: services.log, maxBytes: services.config.smtpMaxBytes };
-  const server = new SMTPServer({
-    name: "abusedesk",
+export interface SmtpTlsFiles {
+  key: string;
+  cert: string;
+}
+
+type SmtpError = Error & { responseCode: number };
+
+function smtpError(code: number, message: string): SmtpError {
+  const err = new Error(message) as SmtpError;
+  err.responseCode = code;
+  return err;
+}
+
+/** TLS files from the environment; both or neither. */
+export function tlsFilesFromEnv(env = process.env): SmtpTlsFiles | undefined {
+  const key = env.ABUSEDESK_SMTP_TLS_KEY;
+  const cert = env.ABUSEDESK_SMTP_TLS_CERT;
+  if (!key && !cert) return undefined;
+  if (!key || !cert) {
+    throw new UserError(
+      "STARTTLS needs both ABUSEDESK_SMTP_TLS_KEY and ABUSEDESK_SMTP_TLS_CERT (PEM files); only one is set",
+    );
+  }
+  return { key, cert };
+}
+
+function readTls(files: SmtpTlsFiles): { key: Buffer; cert: Buffer } {
+  try {
+    return { key: readFileSync(files.key), cert: readFileSync(files.cert) };
+  } catch (err) {
+    throw new UserError(
+      `cannot read the SMTP TLS key or certificate: ${(err as Error).message}; check ABUSEDESK_SMTP_TLS_KEY and ABUSEDESK_SMTP_TLS_CERT`,
+    );
+  }
+}
+
+export interface SmtpOptions {
+  tls?: SmtpTlsFiles | undefined;
+  maxClients?: number;
+}
+
+export function startSmtp(services: Services, opts: SmtpOptions = {}): Promise<SmtpListener> {
+  const { db, log, config, metrics } = services;
+  const maxBytes = config.smtpMaxBytes;
+  const tlsFiles = "tls" in opts ? opts.tls : tlsFilesFromEnv();
+  const tls = tlsFiles ? readTls(tlsFiles) : undefined;
+  const maxClients = opts.maxClients ?? (Number(process.env.ABUSEDESK_SMTP_MAX_CLIENTS) || 100);
+  const messages = counter(metrics, "abusedesk_smtp_messages_total", "SMTP messages by outcome", ["result"]);
+  const ackSeconds = histogram(
+    metrics,
+    "abusedesk_smtp_ack_seconds",
+    "time from the end of DATA to the answer (the durable store)",
+  );
+  // The brand of the first accepted recipient, per transaction (smtp-server makes a new envelope for each).
+  const brandOf = new WeakMap<object, string>();
+
+  const options: SMTPServerOptions = {
+    name: hostname(),
     banner: "abusedesk abuse intake",
     authOptional: true,
-    disabledCommands: ["AUTH"],
-    size: opts.maxBytes,
+    disabledCommands: tls ? ["AUTH"] : ["AUTH", "STARTTLS"],
+    ...(tls ? { key: tls.key, cert: tls.cert } : {}),
+    size: maxBytes,
+    maxClients,
     logger: false,
-    onRcptTo(_address, _session, callback) {
-      const err = new Error(
-        "4.3.2 abusedesk does not accept mail on this listener yet; please try again later",
-      ) as Error & {
-        responseCode: number;
-      };
-      err.responseCode = 451;
-      callback(err);
+    // A slow sender may take a while, a silent one is dropped.
+    socketTimeout: 120_000,
+    closeTimeout: 30_000,
+    onRcptTo(address, session, callback) {
+      const rcpt = address.address.toLowerCase();
+      brandOfAddress(db, rcpt).then(
+        (brand) => {
+          if (!brand) {
+            messages.inc({ result: "unknown_recipient" });
+            return callback(
+              smtpError(550, `5.1.1 <${rcpt.slice(0, 200)}> is not an abuse address handled here`),
+            );
+          }
+          if (!brandOf.has(session.envelope)) brandOf.set(session.envelope, brand);
+          callback();
+        },
+        (err) => {
+          log.error({ err }, "SMTP: brand lookup failed");
+          callback(
+            smtpError(451, "4.3.0 temporary failure looking up the recipient; please try again later"),
+          );
+        },
+      );
     },
-  });
+    onData(stream: Readable & { sizeExceeded?: boolean }, session: SMTPServerSession, callback) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on("data", (chunk: Buffer) => {
+        // Past the limit we only count: the stream must be read to its end before we answer.
+        size += chunk.length;
+        if (size <= maxBytes) chunks.push(chunk);
+      });
+      stream.once("error", (err) => {
+        log.warn({ err }, "SMTP: error while receiving a message");
+        callback(smtpError(451, "4.3.0 the message could not be received completely; please try again"));
+      });
+      stream.once("end", () => {
+        if (stream.sizeExceeded || size > maxBytes) {
+          messages.inc({ result: "too_large" });
+          return callback(
+            smtpError(
+              552,
+              `5.3.4 message too big: ${Math.ceil(size / 1024 / 1024)} MB; the limit is ${Math.floor(maxBytes / 1024 / 1024)} MB`,
+            ),
+          );
+        }
+        const t0 = process.hrtime.bigint();
+        const raw = Buffer.concat(chunks, size);
+        const env = session.envelope;
+        const headers = mailHeadersOf(raw, "message/rfc822");
+        storeReport(db, {
+          raw,
+          channel: "smtp",
+          contentType: "message/rfc822",
+          mailFrom: env.mailFrom ? env.mailFrom.address : null,
+          rcptTo: env.rcptTo.map((r) => r.address.toLowerCase()),
+          brandId: brandOf.get(env) ?? null,
+          messageId: headers.messageId ?? null,
+          subject: headers.subject ?? null,
+          wake: true,
+        }).then(
+          (ref) => {
+            ackSeconds.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+            messages.inc({ result: ref.duplicate ? "duplicate" : "stored" });
+            callback(null, `2.0.0 stored as report ${ref.id}${ref.duplicate ? " (already received)" : ""}`);
+          },
+          (err) => {
+            messages.inc({ result: "store_failed" });
+            log.error({ err }, "SMTP: storing a message failed; answered 451");
+            callback(smtpError(451, "4.3.0 the message could not be stored; please try again later"));
+          },
+        );
+      });
+    },
+  };
+  const server = new SMTPServer(options);
+  const { host, port } = config.smtp;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
+    server.listen(port, host, () => {
       server.off("error", reject);
-      server.on("error", (err) => opts.log.error({ err }, "SMTP listener error"));
+      server.on("error", (err) => log.error({ err }, "SMTP listener error"));
       const addr = server.server.address() as { address: string; port: number };
+      log.info(
+        { host: addr.address, port: addr.port, maxBytes, maxClients, starttls: Boolean(tls) },
+        "SMTP listening",
+      );
       resolve({
         address: { host: addr.address, port: addr.port },
         close: () => new Promise((r) => server.close(() => r())),

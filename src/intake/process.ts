@@ -1,0 +1,239 @@
+/**
+ * Processing a stored report: parse it, store its reporter and events, resolve and group them, and set its
+ * state, all in one transaction that holds the report's row lock. A crash halfway leaves nothing behind, so
+ * the report is simply processed again; a report processed already is left as it is.
+ */
+
+import type { Transaction } from "kysely";
+import type { Database } from "../db/schema.ts";
+import { insertEvents, unstorableReason } from "../events/event.store.ts";
+import { isParseFailure, type ParseHint, parseReport } from "../parsers/index.ts";
+import type { ParsedEvent } from "../parsers/types.ts";
+import type { Services } from "../server.ts";
+import { mailHeadersOf } from "./envelope.ts";
+import {
+  claimReport,
+  countAttempt,
+  finishReport,
+  lockReport,
+  type ReportToProcess,
+  upsertReporter,
+} from "./report.store.ts";
+
+export const INTAKE_LIMITS = {
+  /**
+   * More events than this in one report goes to triage unprocessed: one transaction of millions of rows
+   * would hold the desk for minutes. Split such a file, or raise ABUSEDESK_MAX_EVENTS_PER_REPORT.
+   */
+  maxEventsPerReport: positiveInt(process.env.ABUSEDESK_MAX_EVENTS_PER_REPORT) ?? 500_000,
+};
+
+function positiveInt(v: string | undefined): number | undefined {
+  const n = Number(v);
+  return v && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+export interface ProcessOutcome {
+  id: number;
+  state: "parsed" | "triage" | "processing" | "error";
+  /** False when another worker (or an earlier attempt) had processed it already. */
+  processedNow: boolean;
+  events: number;
+  cases: number[];
+  triageReason: string | null;
+}
+
+export interface ProcessOptions {
+  /** Progress of storing a large report's events. */
+  onProgress?: (stored: number, total: number) => void;
+  /** The report's bytes, when the caller stored them itself just now (they are not read back). */
+  raw?: Buffer;
+}
+
+/** Processes report `id` if it still waits; idempotent and safe to run from several processes at once. */
+export async function processReport(
+  services: Services,
+  id: number,
+  opts: ProcessOptions = {},
+): Promise<ProcessOutcome> {
+  return services.db.transaction().execute(async (trx) => {
+    const report = await lockReport(trx, id, opts.raw);
+    if (!report) throw new Error(`report ${id} does not exist`);
+    return processLocked(services, trx, report, opts);
+  });
+}
+
+/** Processing of report `reportId` failed; its transaction was rolled back. */
+export class ReportProcessingError extends Error {
+  constructor(
+    readonly reportId: number,
+    override readonly cause: unknown,
+  ) {
+    super(`processing report ${reportId} failed: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = "ReportProcessingError";
+  }
+}
+
+/**
+ * A worker's step: takes the oldest waiting report no one else is processing and processes it. Undefined
+ * when there is none. A report whose earlier attempts never finished (the process died each time) goes to
+ * triage after `maxAttempts`.
+ */
+export async function processNextReport(
+  services: Services,
+  opts: { maxAttempts: number },
+): Promise<ProcessOutcome | undefined> {
+  let claimed: number | undefined;
+  try {
+    return await services.db.transaction().execute(async (trx) => {
+      const report = await claimReport(trx);
+      if (!report) return undefined;
+      claimed = report.id;
+      const attempts = await countAttempt(services.db, report.id);
+      if (attempts > opts.maxAttempts) {
+        const reason = `processing was cut off ${attempts - 1} times (the process stopped while working on it); a person should look at it`;
+        await finishReport(trx, report.id, {
+          state: "triage",
+          triageReason: reason,
+          format: null,
+          reporterId: null,
+          messageId: report.message_id,
+          subject: report.subject,
+          missing: [],
+          warnings: [],
+        });
+        return {
+          id: report.id,
+          state: "triage",
+          processedNow: true,
+          events: 0,
+          cases: [],
+          triageReason: reason,
+        };
+      }
+      return processLocked(services, trx, report, {});
+    });
+  } catch (err) {
+    if (claimed !== undefined) throw new ReportProcessingError(claimed, err);
+    throw err;
+  }
+}
+
+async function processLocked(
+  services: Services,
+  trx: Transaction<Database>,
+  report: ReportToProcess,
+  opts: ProcessOptions,
+): Promise<ProcessOutcome> {
+  const id = report.id;
+  if (report.state !== "processing") {
+    return { id, state: report.state, processedNow: false, events: 0, cases: [], triageReason: null };
+  }
+  const headers = mailHeadersOf(report.raw, report.content_type);
+  const base = {
+    messageId: report.message_id ?? headers.messageId ?? null,
+    subject: report.subject ?? headers.subject ?? null,
+  };
+  const triage = async (reason: string, format: string | null = null, warnings: string[] = []) => {
+    await finishReport(trx, id, {
+      state: "triage",
+      triageReason: reason,
+      format,
+      reporterId: null,
+      missing: [],
+      warnings,
+      ...base,
+    });
+    return { id, state: "triage" as const, processedNow: true, events: 0, cases: [], triageReason: reason };
+  };
+
+  const tooMany = rowsOverLimit(report);
+  if (tooMany) return triage(tooMany);
+
+  const parsed = await parseReport(report.raw, hintOf(report));
+  if (isParseFailure(parsed)) return triage(parsed.reason);
+
+  const warnings = [...(parsed.warnings ?? [])];
+  const events: ParsedEvent[] = [];
+  let dropped = 0;
+  for (const e of parsed.events) {
+    const why = unstorableReason(e);
+    if (why === undefined) events.push(e);
+    else if (++dropped <= 20) warnings.push(`event ${events.length + dropped} skipped: ${why}`);
+  }
+  if (dropped > 20) warnings.push(`${dropped} events skipped in total`);
+  if (events.length === 0) {
+    return triage(
+      `understood as ${parsed.format}, but it holds nothing to act on (no event with an address, URL, domain, e-mail or phone)`,
+      parsed.format,
+      warnings,
+    );
+  }
+  if (events.length > INTAKE_LIMITS.maxEventsPerReport) {
+    return triage(tooManyMessage(events.length), parsed.format, warnings);
+  }
+
+  const reporterId = await upsertReporter(trx, parsed.reporter);
+  const stored = await insertEvents(
+    trx,
+    {
+      reportId: id,
+      brandId: report.brand_id,
+      receivedAt: report.received_at,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    },
+    events,
+  );
+  const resolved = await services.pipeline.resolve(trx, stored);
+  const cases = await services.pipeline.group(trx, resolved);
+  await finishReport(trx, id, {
+    state: "parsed",
+    triageReason: null,
+    format: parsed.format,
+    reporterId,
+    missing: parsed.missing,
+    warnings,
+    messageId: report.message_id ?? parsed.messageId ?? headers.messageId ?? null,
+    subject: base.subject,
+  });
+  return {
+    id,
+    state: "parsed",
+    processedNow: true,
+    events: stored.length,
+    cases: [...new Set(cases)],
+    triageReason: null,
+  };
+}
+
+function hintOf(report: ReportToProcess): ParseHint {
+  const stored = (report.parse_hint ?? {}) as { format?: unknown; type?: unknown };
+  const hint: ParseHint = {};
+  if (report.filename) hint.filename = report.filename;
+  if (report.content_type) hint.contentType = report.content_type;
+  if (typeof stored.format === "string") hint.format = stored.format;
+  if (typeof stored.type === "string") hint.type = stored.type;
+  return hint;
+}
+
+function tooManyMessage(n: number): string {
+  return `the report has ${n.toLocaleString("en")} rows, more than the ${INTAKE_LIMITS.maxEventsPerReport.toLocaleString("en")} one report may hold; split the file into smaller ones and submit those, or raise ABUSEDESK_MAX_EVENTS_PER_REPORT`;
+}
+
+/** A CSV with more lines than the limit is refused before it is parsed (its events would not fit in memory). */
+function rowsOverLimit(report: ReportToProcess): string | undefined {
+  const raw = report.raw;
+  const isZip = raw[0] === 0x50 && raw[1] === 0x4b;
+  if (isZip || raw.length < INTAKE_LIMITS.maxEventsPerReport * 8) return undefined;
+  const hint = (report.parse_hint ?? {}) as { format?: string; type?: string };
+  const csv =
+    /csv/i.test(report.content_type ?? "") ||
+    /\.csv$/i.test(report.filename ?? "") ||
+    hint.format === "shadowserver" ||
+    hint.type !== undefined;
+  if (!csv) return undefined;
+  let lines = 0;
+  for (let i = raw.indexOf(10); i >= 0; i = raw.indexOf(10, i + 1)) lines++;
+  // The header row is not an event.
+  return lines - 1 > INTAKE_LIMITS.maxEventsPerReport ? tooManyMessage(lines - 1) : undefined;
+}

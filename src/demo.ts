@@ -4,10 +4,13 @@
  * and phone numbers, one range with a history of re-assignment. Loading it twice changes nothing.
  */
 import { sql } from "kysely";
-import { appendAudit } from "./audit.ts";
 import type { Actor } from "./auth/auth.store.ts";
 import { SEED_BRANDS, saveBrand } from "./brands.ts";
 import type { DB } from "./db/index.ts";
+import { importInventory } from "./inventory/inventory.store.ts";
+import { addVerification } from "./inventory/kyc.store.ts";
+import type { VerificationMethod, VerificationResult } from "./inventory/kyc.ts";
+import { addBrandRange } from "./inventory/ranges.store.ts";
 
 /** In the inventory CSV format of ARCHITECTURE.md. */
 export const DEMO_INVENTORY = `customer_id,customer_name,brand,contact_email,kind,value,valid_from,valid_to
@@ -41,24 +44,36 @@ wx-4003,Crypto Kansen BV,webxtra,info@cryptokansen.example,ip,203.0.113.128/26,2
 wx-4003,Crypto Kansen BV,webxtra,info@cryptokansen.example,domain,cryptokansen.example,2026-09-01,
 `;
 
-interface Row {
-  customer_id: string;
-  customer_name: string;
-  brand: string;
-  contact_email: string;
-  kind: "ip" | "domain" | "url" | "email" | "phone";
-  value: string;
-  valid_from: string;
-  valid_to: string;
-}
+/** The demo brands' own address space, so that "not ours" can tell unassigned space from other networks. */
+export const DEMO_BRAND_RANGES: ReadonlyArray<{ brand: string; cidr: string; note: string }> = [
+  { brand: "x2com-nl", cidr: "192.0.2.0/25", note: "demo allocation" },
+  { brand: "x2com-nl", cidr: "2001:db8:100::/48", note: "demo allocation" },
+  { brand: "x2com-nl", cidr: "2001:db8:400::/48", note: "demo allocation" },
+  { brand: "x2com-be", cidr: "192.0.2.128/25", note: "demo allocation" },
+  { brand: "x2com-be", cidr: "2001:db8:200::/48", note: "demo allocation" },
+  { brand: "extin", cidr: "198.51.100.0/24", note: "demo allocation" },
+  { brand: "extin", cidr: "2001:db8:300::/48", note: "demo allocation" },
+  { brand: "webxtra", cidr: "203.0.113.0/24", note: "demo allocation" },
+];
 
-function rows(csv: string): Row[] {
-  const [header, ...lines] = csv.trim().split("\n");
-  const cols = header!.split(",") as (keyof Row)[];
-  return lines.map(
-    (line) => Object.fromEntries(line.split(",").map((v, i) => [cols[i], v])) as unknown as Row,
-  );
-}
+/** Know-your-customer records: two verified customers, one high-risk; the rest unverified. */
+export const DEMO_VERIFICATIONS: ReadonlyArray<{
+  customer: string;
+  method: VerificationMethod;
+  result: VerificationResult;
+  reference: string;
+}> = [
+  { customer: "x2c-1001", method: "kvk_kbo", result: "passed", reference: "KvK 00000001 (demo)" },
+  { customer: "ext-3001", method: "kvk_kbo", result: "passed", reference: "KvK 00000002 (demo)" },
+  { customer: "ext-3001", method: "bank_payment", result: "passed", reference: "NL00DEMO0000000001 (demo)" },
+  { customer: "wx-4003", method: "kvk_kbo", result: "passed", reference: "KvK 00000003 (demo)" },
+  {
+    customer: "wx-4003",
+    method: "high_risk_check",
+    result: "flagged",
+    reference: "crypto investment offers (demo)",
+  },
+];
 
 /** Loads the demo brands and inventory; returns how many customers and resources are there afterwards. */
 export async function loadDemo(
@@ -66,49 +81,34 @@ export async function loadDemo(
   by: Actor,
 ): Promise<{ brands: number; customers: number; resources: number }> {
   for (const brand of SEED_BRANDS) await saveBrand(db, by, brand);
-  const demo = rows(DEMO_INVENTORY);
-  await db.transaction().execute(async (trx) => {
-    for (const r of demo) {
-      await trx
-        .insertInto("customers")
-        .values({
-          id: r.customer_id,
-          brand_id: r.brand,
-          name: r.customer_name,
-          contact_emails: [r.contact_email],
-        })
-        .onConflict((oc) => oc.column("id").doNothing())
-        .execute();
-    }
-    for (const r of demo) {
-      const exists = await trx
-        .selectFrom("resources")
-        .select("id")
-        .where("customer_id", "=", r.customer_id)
-        .where("kind", "=", r.kind)
-        .where("value", "=", r.value)
-        .where("valid_from", "=", new Date(`${r.valid_from}T00:00:00Z`))
-        .executeTakeFirst();
-      if (exists) continue;
-      await trx
-        .insertInto("resources")
-        .values({
-          customer_id: r.customer_id,
-          kind: r.kind,
-          value: r.value,
-          ip: r.kind === "ip" ? r.value : null,
-          valid_from: new Date(`${r.valid_from}T00:00:00Z`),
-          valid_to: r.valid_to ? new Date(`${r.valid_to}T00:00:00Z`) : null,
-        })
-        .execute();
-    }
-    await appendAudit(trx, {
-      actor: by.name,
-      action: "demo.load",
-      subjectType: "system",
-      details: { rows: demo.length },
+  // Through the importer, as an operator would: a second load finds every row unchanged.
+  const imported = await importInventory(db, by, DEMO_INVENTORY, { filename: "demo inventory" });
+  if (!imported.ok) {
+    throw new Error(
+      `the demo inventory was refused: ${imported.error.problems.map((p) => p.message).join("; ")}`,
+    );
+  }
+  for (const r of DEMO_BRAND_RANGES) {
+    const added = await addBrandRange(db, by, r.brand, r.cidr, r.note);
+    if (!added.ok) throw new Error(`demo range ${r.cidr}: ${added.error.message}`);
+  }
+  for (const v of DEMO_VERIFICATIONS) {
+    const known = await db
+      .selectFrom("customer_verifications")
+      .select("id")
+      .where("customer_id", "=", v.customer)
+      .where("method", "=", v.method)
+      .where("reference", "=", v.reference)
+      .executeTakeFirst();
+    if (known) continue;
+    const added = await addVerification(db, by, v.customer, {
+      method: v.method,
+      result: v.result,
+      reference: v.reference,
+      verified_at: new Date("2025-01-15T10:00:00Z"),
     });
-  });
+    if (!added.ok) throw new Error(`demo verification of ${v.customer}: ${added.error.message}`);
+  }
   const count = async (table: "brands" | "customers" | "resources") =>
     Number(
       (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0]!.n,

@@ -228,11 +228,14 @@ export class ResolutionIndex {
     return { ok: true };
   }
 
-  /** Ends an assignment at `validTo` (exclusive). False when the id is not in the index. */
-  close(assignmentId: string, validTo: Date): boolean {
+  /**
+   * Ends an assignment at `validTo` (exclusive), or re-opens it with null (a sync that extends a period).
+   * False when the id is not in the index.
+   */
+  close(assignmentId: string, validTo: Date | null): boolean {
     const slot = this.history.slotOf(assignmentId);
     if (slot < 0) return false;
-    this.history.setTo(slot, validTo.getTime());
+    this.history.setTo(slot, validTo === null ? Number.POSITIVE_INFINITY : validTo.getTime());
     if (RESOURCE_KINDS[this.history.tag[slot]!] === "ip") {
       const code = readPrefixInto(this.history.values[slot]!, this.buf);
       (code >> 8 === 4 ? this.v4 : this.v6).refresh(slot);

@@ -1,0 +1,73 @@
+/**
+ * An inventory import as a user asks for it: the file in one transaction, then, after it committed,
+ * the not-ours events the new resources may cover are resolved again (bounded; the rest with
+ * `abusedesk inventory reresolve`). Events already matched keep their snapshot.
+ */
+import type { Logger } from "pino";
+import type { Actor } from "../auth/auth.store.ts";
+import type { DB } from "../db/index.ts";
+import type { Result } from "../errors.ts";
+import type { Pipeline } from "../pipeline.ts";
+import type { ReresolveOutcome, Resolver } from "../resolution/resolver.ts";
+import {
+  type ImportCounts,
+  type ImportOptions,
+  type ImportRefusal,
+  importInventory,
+} from "./inventory.store.ts";
+
+export interface ImportReport extends Omit<ImportCounts, "added_ids"> {
+  reresolved: ReresolveOutcome | null;
+}
+
+export interface ImportContext {
+  db: DB;
+  log: Logger;
+  resolver: Resolver;
+  /** Puts newly matched events into cases (the pipeline's `group`). */
+  group?: Pipeline["group"] | undefined;
+}
+
+/** At most this many events are re-resolved at the end of an import. */
+export const IMPORT_RERESOLVE_LIMIT = 100_000;
+
+export async function importInventoryFile(
+  ctx: ImportContext,
+  actor: Actor,
+  text: string | Uint8Array,
+  opts: ImportOptions,
+): Promise<Result<ImportReport, ImportRefusal>> {
+  const result = await importInventory(ctx.db, actor, text, opts);
+  if (!result.ok) return result;
+  const { added_ids, ...counts } = result.value;
+  let reresolved: ReresolveOutcome | null = null;
+  if (added_ids.length > 0) {
+    try {
+      reresolved = await ctx.resolver.reresolve(ctx.db, {
+        resourceIds: added_ids,
+        limit: IMPORT_RERESOLVE_LIMIT,
+        group: ctx.group,
+      });
+    } catch (err) {
+      // the import stands; re-resolution can be repeated
+      ctx.log.error({ err }, "re-resolution after the import failed; run `abusedesk inventory reresolve`");
+    }
+  }
+  return { ok: true, value: { ...counts, reresolved } };
+}
+
+/** The counts as one line per figure, for the command line. */
+export function describeImport(r: ImportReport): string {
+  const lines = [
+    `inventory ${r.sync ? `synced for ${r.brand}` : "imported"}: ${r.rows} row(s)`,
+    `customers: ${r.customers_created} created, ${r.customers_updated} updated, ${r.customers_unchanged} unchanged`,
+    `resources: ${r.resources_added} added, ${r.resources_closed} closed, ${r.resources_changed} changed, ${r.resources_unchanged} unchanged`,
+  ];
+  if (r.reresolved) {
+    lines.push(
+      `events re-resolved: ${r.reresolved.matched} of ${r.reresolved.examined} examined now matched` +
+        (r.reresolved.more ? " (more remain: run `abusedesk inventory reresolve`)" : ""),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}

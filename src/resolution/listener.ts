@@ -1,0 +1,122 @@
+/**
+ * A dedicated PostgreSQL connection that LISTENs for inventory changes and reconnects when it drops.
+ * Notifications sent while it was down are lost, so every (re)connect also reports a change: the
+ * resolver then reads the change log, which is the truth; a notification is only a nudge.
+ */
+import { type Kysely, sql } from "kysely";
+import pg from "pg";
+import type { Logger } from "pino";
+
+export interface ChangeListener {
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  config: pg.ClientConfig;
+  channel: string;
+  log: Logger;
+  /** Called on every notification and after every (re)connect. */
+  onChange: (payload: string | undefined) => void;
+}
+
+export function listenForChanges(opts: ListenOptions): ChangeListener {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let delay = 500;
+  let timer: NodeJS.Timeout | null = null;
+
+  const schedule = () => {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void connect();
+    }, delay);
+    timer.unref();
+    delay = Math.min(delay * 2, 30_000);
+  };
+
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client({ ...opts.config, application_name: "abusedesk inventory listener" });
+    // 'error' and 'end' both fire on a broken connection; reconnect once per client
+    let gone = false;
+    const lost = (err?: Error) => {
+      if (gone) return;
+      gone = true;
+      if (client === c) client = null;
+      c.removeAllListeners("notification");
+      c.end().catch(() => {});
+      if (!stopped) {
+        opts.log.warn({ err }, "inventory listener lost its connection; reconnecting");
+        schedule();
+      }
+    };
+    c.on("error", lost);
+    c.on("end", () => lost());
+    c.on("notification", (msg) => {
+      if (msg.channel === opts.channel) opts.onChange(msg.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`listen ${opts.channel}`);
+    } catch (err) {
+      lost(err as Error);
+      return;
+    }
+    if (stopped) {
+      await c.end().catch(() => {});
+      return;
+    }
+    client = c;
+    delay = 500;
+    opts.onChange(undefined);
+  };
+
+  void connect();
+  return {
+    async close() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = null;
+      if (c) {
+        c.removeAllListeners("end");
+        c.removeAllListeners("error");
+        c.on("error", () => {});
+        await c.end().catch(() => {});
+      }
+    },
+  };
+}
+
+/**
+ * The connection settings of the pool behind `db`. Kysely does not expose its pg clients, so one is
+ * recognised by a marker query while `pg.Client.prototype.query` is briefly wrapped. Used only when the
+ * caller did not pass a connection string (app.ts gives the resolver just the Kysely instance).
+ */
+export async function poolClientConfig(db: Kysely<unknown>): Promise<pg.ClientConfig | null> {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const marker = "select 'abusedesk: which connection' as marker";
+  let found: pg.Client | null = null;
+  proto.query = function (this: pg.Client, ...args: unknown[]) {
+    if (args[0] === marker) found = this;
+    return original.apply(this, args);
+  };
+  try {
+    await sql.raw(marker).execute(db);
+  } finally {
+    proto.query = original;
+  }
+  const client = found as (pg.Client & { connectionParameters?: Record<string, unknown> }) | null;
+  const p = client?.connectionParameters;
+  if (!p) return null;
+  return {
+    host: p.host as string,
+    port: p.port as number,
+    user: p.user as string,
+    database: p.database as string,
+    password: p.password as string | undefined,
+    ...(p.ssl ? { ssl: p.ssl as pg.ClientConfig["ssl"] } : {}),
+  };
+}

@@ -71,7 +71,7 @@ export async function buildServices(
   jobs: Jobs,
 ): Promise<{ services: Services; close(): Promise<void> }> {
   const policies = await loadPolicies(config);
-  const resolver = await createResolver(conn.db, log);
+  const resolver = await createResolver(conn.db, log, { databaseUrl: conn.url });
   const grouper = createCaseGrouper(conn.db, policies, log);
   const pipeline: Pipeline = { resolve: resolver.resolve, group: grouper.group };
   const metrics = new client.Registry();

@@ -171,7 +171,11 @@ test("not ours: inside a brand's own range (unassigned) or someone else's networ
 test("a second process sees an import made by the first without a restart (NOTIFY)", async () => {
   const other: Connection = await connect({ databaseUrl: env.tdb.url, dataDir: "unused", log: quietLog });
   // no connection string: the LISTEN connection takes the pool's settings
-  const second = await createResolver(other.db, quietLog, { rdapUrl: null, pollMs: 3_600_000 });
+  const second = await createResolver(other.db, quietLog, {
+    databaseUrl: env.tdb.url,
+    rdapUrl: null,
+    pollMs: 3_600_000,
+  });
   closers.push(async () => {
     await second.close();
     await other.close();

@@ -420,7 +420,7 @@ test("X2com BE 19.7.6: an order to suspend is carried out", () => {
   assert.equal(p.clause.article, "art. 19.7.6");
 });
 
-test("X2com: authority orders have priority (§7); KYC-unverified customers are asked to verify (§9)", () => {
+test("X2com: authority orders have priority (§7); high-risk customers are asked to verify (§9), unverified ones follow the ladder", () => {
   const order = proposeNextStep(
     profile("x2com-nl"),
     facts("x2com-nl", { kind: "authority", category: "terrorist_content" }),
@@ -432,6 +432,8 @@ test("X2com: authority orders have priority (§7); KYC-unverified customers are 
   assert.equal(kyc.step, "request_information");
   assert.match(kyc.clause.article, /^§9/);
   assert.match(kyc.reasoning, /KYC status is high-risk/);
+  const unverified = proposeNextStep(profile("x2com-nl"), facts("x2com-nl", { kycStatus: "unverified" }), NO_HISTORY);
+  assert.notEqual(unverified.step, "request_information");
 });
 
 test("the engine refuses facts of another brand", () => {

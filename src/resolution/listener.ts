@@ -88,35 +88,3 @@ export function listenForChanges(opts: ListenOptions): ChangeListener {
     },
   };
 }
-
-/**
- * The connection settings of the pool behind `db`. Kysely does not expose its pg clients, so one is
- * recognised by a marker query while `pg.Client.prototype.query` is briefly wrapped. Used only when the
- * caller did not pass a connection string (app.ts gives the resolver just the Kysely instance).
- */
-export async function poolClientConfig(db: Kysely<unknown>): Promise<pg.ClientConfig | null> {
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  const marker = "select 'abusedesk: which connection' as marker";
-  let found: pg.Client | null = null;
-  proto.query = function (this: pg.Client, ...args: unknown[]) {
-    if (args[0] === marker) found = this;
-    return original.apply(this, args);
-  };
-  try {
-    await sql.raw(marker).execute(db);
-  } finally {
-    proto.query = original;
-  }
-  const client = found as (pg.Client & { connectionParameters?: Record<string, unknown> }) | null;
-  const p = client?.connectionParameters;
-  if (!p) return null;
-  return {
-    host: p.host as string,
-    port: p.port as number,
-    user: p.user as string,
-    database: p.database as string,
-    password: p.password as string | undefined,
-    ...(p.ssl ? { ssl: p.ssl as pg.ClientConfig["ssl"] } : {}),
-  };
-}

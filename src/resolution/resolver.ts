@@ -17,7 +17,7 @@ import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Pipeline, ResolvedEvent, StoredEvent } from "../pipeline.ts";
 import { type AbuseContactFiller, createAbuseContactFiller } from "./abuse-contacts.ts";
-import { type ChangeListener, listenForChanges, poolClientConfig } from "./listener.ts";
+import { type ChangeListener, listenForChanges } from "./listener.ts";
 import { buildResolutionIndex, type ResolutionIndex } from "./match.ts";
 import type { PhoneCountry } from "./phone.ts";
 import {
@@ -36,7 +36,7 @@ import type { Resolution, ResolvableSubject } from "./types.ts";
 type Db = Kysely<Database> | Transaction<Database>;
 
 export interface ResolverOptions {
-  /** Connection string for the LISTEN connection; without it the pool's settings are used. */
+  /** Connection string for the LISTEN connection; without it, only the per-batch check and the timer keep the index current. */
   databaseUrl?: string;
   /** Base URL of an RDAP service (default: ABUSEDESK_RDAP_URL); none: no abuse-contact lookups. */
   rdapUrl?: string | null;
@@ -297,9 +297,7 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
     catchUpWith(db).catch((err) => log.warn({ err }, "reading inventory changes failed"));
   };
   if (options.listen !== false) {
-    const config = options.databaseUrl
-      ? { connectionString: options.databaseUrl }
-      : await poolClientConfig(db as Kysely<unknown>).catch(() => null);
+    const config = options.databaseUrl ? { connectionString: options.databaseUrl } : null;
     if (config) listener = listenForChanges({ config, channel: INVENTORY_CHANNEL, log, onChange });
     else log.warn("no LISTEN connection for inventory changes; the index is checked before each batch");
   }

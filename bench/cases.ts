@@ -117,13 +117,15 @@ export async function main() {
       received_at: r.received_at,
       customer_id: r.customer_id,
       resolution: "matched",
+      resolution_detail: {},
     }));
     const grouper = createCaseGrouper(db, policies, log);
     const t0 = performance.now();
     let touched = 0;
     for (let i = 0; i < events.length; i += BATCH) {
       const batch = events.slice(i, i + BATCH);
-      touched += (await db.transaction().execute((trx) => grouper.group(trx, batch))).length;
+      const ids = await db.transaction().execute((trx) => grouper.group(trx, batch));
+      touched += new Set(ids.filter((c) => c !== null)).size;
     }
     const ms = performance.now() - t0;
     const made = await sql<{

@@ -1,20 +1,23 @@
 /**
- * The steps a report's events go through after they are stored, as one interface so that intake does not
- * need to know how resolution and grouping work:
+ * The steps a report's events go through, as one interface so that intake does not need to know how
+ * resolution and grouping work:
  *
- *   intake (parse, store events) → resolve (customer at occurred_at) → group (cases, deadlines, proposal)
+ *   intake (parse) → resolve (customer at occurred_at) → group (cases, deadlines) → intake stores the events
  *
- * Both steps run inside the transaction that stored the events, so a report is processed all or nothing,
- * and both must be idempotent: a report whose processing was cut short is processed again.
+ * Both steps decide before the events are written, so that each event is stored once, complete, with
+ * its customer and case (one insert, no update of a hundred thousand fresh rows). They run inside the
+ * transaction that stores the events, so a report is processed all or nothing and can be processed again
+ * after a crash. Events stored earlier (re-resolution after an inventory import) go through
+ * `processStoredEvents`, which writes the outcome back onto them.
  */
 import type { Transaction } from "kysely";
 import type { Database } from "./db/schema.ts";
+import { writeEventOutcomes } from "./events/event.store.ts";
 import type { Subject } from "./parsers/types.ts";
 import type { Category, Kind } from "./taxonomy.ts";
 
-/** An event as stored in the `events` table, before it is resolved. */
-export interface StoredEvent {
-  id: number;
+/** An event taken from a report, not yet resolved (and perhaps not yet stored). */
+export interface PendingEvent {
   report_id: number;
   /** The brand the report was addressed to, if known (the resolved customer's brand wins). */
   brand_id: string | null;
@@ -25,15 +28,42 @@ export interface StoredEvent {
   received_at: Date;
 }
 
-/** What resolution decided for one event (written onto the event row by `resolve`). */
-export interface ResolvedEvent extends StoredEvent {
-  customer_id: string | null;
-  resolution: "matched" | "not_ours" | "pending";
+/** An event as stored in the `events` table. */
+export interface StoredEvent extends PendingEvent {
+  id: number;
 }
 
+/** What resolution decided for one event. */
+export interface Resolved {
+  customer_id: string | null;
+  resolution: "matched" | "not_ours" | "pending";
+  /** The snapshot stored as events.resolution_detail: later inventory changes do not rewrite it. */
+  resolution_detail: Record<string, unknown>;
+}
+
+export type ResolvedEvent = PendingEvent & Resolved & { id?: number };
+
 export interface Pipeline {
-  /** Sets customer_id, resolution, resolution_detail and brand_id on the events; returns them resolved. */
-  resolve(trx: Transaction<Database>, events: StoredEvent[]): Promise<ResolvedEvent[]>;
-  /** Opens or updates cases for the resolved events and sets their case_id; returns the case ids touched. */
-  group(trx: Transaction<Database>, events: ResolvedEvent[]): Promise<number[]>;
+  /** Who held each event's subject at its time; sets brand_id to the customer's brand. Writes nothing. */
+  resolve<E extends PendingEvent>(
+    trx: Transaction<Database>,
+    events: readonly E[],
+  ): Promise<(E & Resolved)[]>;
+  /**
+   * Opens or updates cases for the resolved events (those matched to a customer) and answers each
+   * event's case id, in order (null: no case). Writes cases, not events.
+   */
+  group(trx: Transaction<Database>, events: readonly ResolvedEvent[]): Promise<(number | null)[]>;
+}
+
+/** Resolves and groups events that are stored already, and writes the outcome onto them. */
+export async function processStoredEvents(
+  trx: Transaction<Database>,
+  pipeline: Pipeline,
+  events: readonly StoredEvent[],
+): Promise<{ resolved: (StoredEvent & Resolved)[]; caseIds: (number | null)[] }> {
+  const resolved = await pipeline.resolve(trx, events);
+  const caseIds = await pipeline.group(trx, resolved);
+  await writeEventOutcomes(trx, resolved, caseIds);
+  return { resolved, caseIds };
 }

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { createCaseGrouper } from "../src/cases/grouping.ts";
 import type { DB } from "../src/db/index.ts";
+import { writeEventOutcomes } from "../src/events/event.store.ts";
 import type { ResolvedEvent } from "../src/pipeline.ts";
 import type { PolicyProfile } from "../src/policy/schema.ts";
 import { CATEGORIES, type Category, type Kind } from "../src/taxonomy.ts";
@@ -95,20 +96,26 @@ export async function insertEvents(
         received_at: receivedAt,
         customer_id: s.customer,
         resolution: "matched",
+        resolution_detail: {},
       });
     });
   }
   return out;
 }
 
-/** Groups events in a transaction of their own, as intake does; returns the case ids touched. */
+/** Groups stored events in a transaction of their own and links them to their cases; the case ids touched. */
 export async function group(
   db: DB,
   policies: ReadonlyMap<string, PolicyProfile>,
   events: ResolvedEvent[],
 ): Promise<number[]> {
   const grouper = createCaseGrouper(db, policies, quietLog);
-  return db.transaction().execute((trx) => grouper.group(trx, events));
+  const caseIds = await db.transaction().execute(async (trx) => {
+    const ids = await grouper.group(trx, events);
+    await writeEventOutcomes(trx, events, ids);
+    return ids;
+  });
+  return [...new Set(caseIds.filter((c): c is number => c !== null))];
 }
 
 /** A report with `count` events about one customer, grouped: the case it opened or joined. */

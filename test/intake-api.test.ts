@@ -239,3 +239,44 @@ test("JSON routes of other parts still parse JSON bodies (our raw parser is scop
   });
   assert.equal(res.status, 201);
 });
+
+test("a Shadowserver CSV about demo customers is stored with customer and case on every event, and processing it again changes nothing", async () => {
+  const rows = [
+    '"timestamp","ip","port","hostname","tag","asn","geo","region","city"',
+    '"2026-11-20 10:00:00","192.0.2.10",161,,"snmp",64500,"NL","","",',
+    '"2026-11-20 10:05:00","192.0.2.11",161,,"snmp",64500,"NL","","",',
+    '"2026-11-20 10:06:00","198.51.100.7",161,,"snmp",64500,"NL","","",',
+    '"2026-11-20 10:07:00","203.0.113.250",161,,"snmp",64500,"NL","","",',
+  ].join("\n");
+  const res = await submit(rows, "text/csv", "?format=shadowserver&type=scan_snmp");
+  assert.equal(res.status, 202);
+  const r = await json(res);
+  assert.equal(r.state, "parsed");
+  const events = (await json(await t.api("auditor", `/api/v1/events?report_id=${r.id}&limit=100`))).items;
+  assert.equal(events.length, 4);
+  const byIp = new Map(events.map((e: { subject: { ip: string } }) => [e.subject.ip, e]));
+  // Resolved and grouped before they were written: one insert, every field in place.
+  const korenschoof = [byIp.get("192.0.2.10"), byIp.get("192.0.2.11")] as {
+    customer: { id: string };
+    case_id: number;
+  }[];
+  for (const e of korenschoof) assert.equal(e.customer.id, "x2c-1001");
+  assert.ok(korenschoof[0]!.case_id);
+  assert.equal(korenschoof[0]!.case_id, korenschoof[1]!.case_id, "one case for the customer's two hosts");
+  const tulp = byIp.get("198.51.100.7") as { customer: { id: string }; case_id: number; resolution: string };
+  assert.equal(tulp.customer.id, "ext-3001");
+  assert.notEqual(tulp.case_id, korenschoof[0]!.case_id);
+  const unassigned = byIp.get("203.0.113.250") as { customer: null; case_id: null; resolution: string };
+  assert.equal(unassigned.resolution, "not_ours");
+  assert.equal(unassigned.case_id, null);
+
+  const kase = await json(await t.api("auditor", `/api/v1/cases/${korenschoof[0]!.case_id}`));
+  assert.equal(kase.event_count, 2);
+
+  const { processReport } = await import("../src/intake/process.ts");
+  const again = await processReport(t.desk.services, r.id);
+  assert.equal(again.processedNow, false);
+  const after = await json(await t.api("auditor", `/api/v1/cases/${korenschoof[0]!.case_id}`));
+  assert.equal(after.event_count, 2);
+  assert.equal((await json(await t.api("auditor", `/api/v1/events?report_id=${r.id}`))).total, 4);
+});

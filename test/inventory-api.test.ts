@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { processStoredEvents } from "../src/pipeline.ts";
 import { json, startTestDesk, type TestDesk } from "./helpers.ts";
 import { csv, eventState, insertEvents, insertReport } from "./resolution.fixtures.ts";
 
@@ -129,7 +130,7 @@ test("POST /api/v1/inventory/import: counts; bad rows answer 422 with every row;
   const db = t.desk.conn.db;
   const report = await insertReport(db);
   const [e] = await insertEvents(db, report, [{ ip: "203.0.113.210", at: "2026-03-01T00:00:00Z" }]);
-  await db.transaction().execute((trx) => t.desk.services.pipeline.resolve(trx, [e!]));
+  await db.transaction().execute((trx) => processStoredEvents(trx, t.desk.services.pipeline, [e!]));
   const before = await eventState(db, e!.id);
   assert.equal(before.resolution, "not_ours");
   assert.equal(before.detail.provider_range, true, "in webxtra's demo range, but unassigned");

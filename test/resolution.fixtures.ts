@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import { SYSTEM } from "../src/auth/auth.store.ts";
 import { SEED_BRANDS, saveBrand } from "../src/brands.ts";
 import type { DB } from "../src/db/index.ts";
+import { writeEventOutcomes } from "../src/events/event.store.ts";
 import { type ImportCounts, type ImportOptions, importInventory } from "../src/inventory/inventory.store.ts";
 import type { ResolvedEvent, StoredEvent } from "../src/pipeline.ts";
 import type { Resolver } from "../src/resolution/resolver.ts";
@@ -109,7 +110,11 @@ export async function resolveAll(
   resolver: Resolver,
   events: StoredEvent[],
 ): Promise<ResolvedEvent[]> {
-  return db.transaction().execute((trx) => resolver.resolve(trx, events));
+  return db.transaction().execute(async (trx) => {
+    const resolved = await resolver.resolve(trx, events);
+    await writeEventOutcomes(trx, resolved, []);
+    return resolved;
+  });
 }
 
 export interface EventState {

@@ -22,14 +22,6 @@ export interface OpenCaseRow {
   last_event_at: Date | null;
 }
 
-/** Of these events, the ones that already belong to a case (a report processed a second time). */
-export async function alreadyGrouped(trx: Trx, eventIds: readonly number[]): Promise<Set<number>> {
-  if (eventIds.length === 0) return new Set();
-  const { rows } = await sql<{ id: number }>`
-    select id from events where id = any(${eventIds}::bigint[]) and case_id is not null`.execute(trx);
-  return new Set(rows.map((r) => r.id));
-}
-
 /** Configured windows, keyed "brand/category" (category "*" is the brand's default). */
 export async function loadWindows(trx: Trx): Promise<Map<string, number>> {
   const rows = await trx.selectFrom("case_windows").selectAll().execute();
@@ -99,7 +91,7 @@ export async function insertCases(trx: Trx, open: readonly CaseToOpen[]): Promis
     select * from unnest(${p.map((x) => x.brand)}::text[], ${p.map((x) => x.customer)}::text[],
       ${p.map((x) => x.category)}::text[], ${p.map((x) => x.kind)}::text[],
       ${p.map((x) => x.subjectKey)}::text[], ${p.map((x) => x.priority)}::smallint[],
-      ${p.map((x) => x.eventIds.length)}::int[], ${p.map((x) => iso(x.firstAt))}::timestamptz[],
+      ${p.map((x) => x.eventIndexes.length)}::int[], ${p.map((x) => iso(x.firstAt))}::timestamptz[],
       ${p.map((x) => iso(x.lastAt))}::timestamptz[], ${p.map((x) => x.subjects.size)}::int[],
       ${open.map((o) => (o.nextDueAt ? iso(o.nextDueAt) : "infinity"))}::timestamptz[])
     on conflict (brand_id, coalesce(customer_id, ''), category, subject_key)
@@ -110,7 +102,7 @@ export async function insertCases(trx: Trx, open: readonly CaseToOpen[]): Promis
 }
 
 /**
- * Links the events to their cases, records the subjects, and adds the counts to the cases that were open
+ * Records the cases' subjects and adds the counts to the cases that were open
  * already (`opened` ones got theirs when inserted). updated_at is left alone on purpose: it says when
  * someone last worked the case (new events show in last_event_at), and leaving the indexed columns as they
  * are lets PostgreSQL update the rows in place (HOT), which keeps big feeds fast.
@@ -121,26 +113,6 @@ export async function addEvents(
   opened: ReadonlySet<number>,
 ) {
   if (targets.length === 0) return;
-  const eventIds: number[] = [];
-  const caseIds: number[] = [];
-  for (const t of targets)
-    for (const id of t.plan.eventIds) {
-      eventIds.push(id);
-      caseIds.push(t.caseId);
-    }
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = 0;
-  for (const id of eventIds) {
-    if (id < lo) lo = id;
-    if (id > hi) hi = id;
-  }
-  // The id range keeps the planner on the primary key (a batch's events are close together) rather than
-  // hashing the whole events table, which grows without end.
-  await sql`
-    update events e set case_id = v.case_id
-    from unnest(${eventIds}::bigint[], ${caseIds}::bigint[]) as v(id, case_id)
-    where e.id = v.id and e.id between ${lo} and ${hi}`.execute(trx);
-
   const s = {
     caseId: [] as number[],
     kind: [] as string[],
@@ -178,7 +150,7 @@ export async function addEvents(
       last_event_at = greatest(c.last_event_at, v.last_at),
       priority = least(c.priority, v.priority),
       subject_count = c.subject_count + coalesce(added.k, 0)
-    from unnest(${existing.map((t) => t.caseId)}::bigint[], ${existing.map((t) => t.plan.eventIds.length)}::int[],
+    from unnest(${existing.map((t) => t.caseId)}::bigint[], ${existing.map((t) => t.plan.eventIndexes.length)}::int[],
       ${existing.map((t) => iso(t.plan.firstAt))}::timestamptz[], ${existing.map((t) => iso(t.plan.lastAt))}::timestamptz[],
       ${existing.map((t) => t.plan.priority)}::smallint[]) as v(id, n, first_at, last_at, priority)
       left join added on added.case_id = v.id

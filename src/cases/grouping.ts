@@ -10,13 +10,12 @@ import type { AuditEntry } from "../audit.ts";
 import { appendAuditBatch } from "../audit.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
-import type { ResolvedEvent } from "../pipeline.ts";
+import type { Pipeline, ResolvedEvent } from "../pipeline.ts";
 import type { Deadline } from "../policy/deadlines.ts";
 import type { PolicyProfile } from "../policy/schema.ts";
 import { deadlinesFor, nextDue } from "./clocks.ts";
 import {
   addEvents,
-  alreadyGrouped,
   closeQuietCases,
   type DeadlineRow,
   insertCases,
@@ -35,7 +34,7 @@ export function createCaseGrouper(
   _db: DB,
   policies: ReadonlyMap<string, PolicyProfile>,
   log: Logger,
-): { group(trx: Transaction<Database>, events: ResolvedEvent[]): Promise<number[]> } {
+): { group: Pipeline["group"] } {
   return {
     group: (trx, events) => groupEvents(trx, policies, log, events),
   };
@@ -50,16 +49,10 @@ export async function groupEvents(
   policies: ReadonlyMap<string, PolicyProfile>,
   log: Logger,
   events: readonly ResolvedEvent[],
-): Promise<number[]> {
-  const matched = events.filter((e) => e.resolution === "matched" && e.customer_id && e.brand_id);
-  if (matched.length === 0) return [];
-  // Idempotent: events already in a case (a report processed again) are not counted twice.
-  const done = await alreadyGrouped(
-    trx,
-    matched.map((e) => e.id),
-  );
-  const plans = planGrouping(done.size ? matched.filter((e) => !done.has(e.id)) : matched);
-  if (plans.length === 0) return [];
+): Promise<(number | null)[]> {
+  const caseIds: (number | null)[] = new Array(events.length).fill(null);
+  const plans = planGrouping(events);
+  if (plans.length === 0) return caseIds;
   // One order for every batch, so that concurrent batches take locks in the same order.
   plans.sort((a, b) => (keyOfPlan(a) < keyOfPlan(b) ? -1 : 1));
 
@@ -152,10 +145,11 @@ export async function groupEvents(
         category: plan.category,
         kind: plan.kind,
         subject_key: plan.subjectKey,
-        events: plan.eventIds.length,
+        events: plan.eventIndexes.length,
         reports: [...plan.reportIds].slice(0, 20),
       },
     });
   await appendAuditBatch(trx, audit);
-  return [...new Set(targets.map((t) => t.caseId))];
+  for (const { caseId, plan } of targets) for (const i of plan.eventIndexes) caseIds[i] = caseId;
+  return caseIds;
 }

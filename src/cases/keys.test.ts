@@ -15,6 +15,7 @@ const ev = (over: Partial<ResolvedEvent>): ResolvedEvent => ({
   received_at: at,
   customer_id: "c1",
   resolution: "matched",
+  resolution_detail: {},
   ...over,
 });
 
@@ -34,7 +35,7 @@ test("a feed's rows about one customer's hosts plan one case listing the hosts; 
   events.push(ev({ id: 5000, resolution: "not_ours", customer_id: null }));
   const plans = planGrouping(events);
   assert.equal(plans.length, 1);
-  assert.equal(plans[0]!.eventIds.length, 1000);
+  assert.equal(plans[0]!.eventIndexes.length, 1000);
   assert.equal(plans[0]!.subjects.size, 1000);
   assert.equal(plans[0]!.lastAt.getTime(), at.getTime() + 999);
   assert.equal(plans[0]!.priority, 3);

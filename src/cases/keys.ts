@@ -62,7 +62,8 @@ export interface PlannedCase {
   lastAt: Date;
   /** When the earliest report of these events was received: the reporter's clocks start there. */
   firstReceivedAt: Date;
-  eventIds: number[];
+  /** Positions of this case's events in the batch given to planGrouping. */
+  eventIndexes: number[];
   reportIds: Set<number>;
   subjects: Map<string, PlannedSubject>;
 }
@@ -74,7 +75,8 @@ export function caseKey(brand: string, customer: string, category: string, subje
 /** The cases a batch of resolved events goes to; events that are not matched to a customer get none. */
 export function planGrouping(events: readonly ResolvedEvent[]): PlannedCase[] {
   const plans = new Map<string, PlannedCase>();
-  for (const e of events) {
+  for (let index = 0; index < events.length; index++) {
+    const e = events[index]!;
     if (e.resolution !== "matched" || !e.customer_id || !e.brand_id) continue;
     const subjectKey = subjectKeyOf(e);
     const key = caseKey(e.brand_id, e.customer_id, e.category, subjectKey);
@@ -91,13 +93,13 @@ export function planGrouping(events: readonly ResolvedEvent[]): PlannedCase[] {
         firstAt: at,
         lastAt: at,
         firstReceivedAt: e.received_at,
-        eventIds: [],
+        eventIndexes: [],
         reportIds: new Set(),
         subjects: new Map(),
       };
       plans.set(key, plan);
     }
-    plan.eventIds.push(e.id);
+    plan.eventIndexes.push(index);
     plan.reportIds.add(e.report_id);
     if (at < plan.firstAt) plan.firstAt = at;
     if (at > plan.lastAt) plan.lastAt = at;

@@ -8,7 +8,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { ParsedEvent } from "../parsers/types.ts";
-import type { StoredEvent } from "../pipeline.ts";
+import type { Resolved } from "../pipeline.ts";
 import type { Category, Kind } from "../taxonomy.ts";
 import type { EventRow } from "./present.ts";
 
@@ -39,7 +39,6 @@ export function pgJson(value: unknown): string {
 
 export interface EventInsertContext {
   reportId: number;
-  brandId: string | null;
   receivedAt: Date;
   /** Called after each batch with the number of events stored so far. */
   onProgress?: (stored: number, total: number) => void;
@@ -57,21 +56,31 @@ export function unstorableReason(e: ParsedEvent): string | undefined {
   return undefined;
 }
 
-/** Inserts the events of one report in batches; returns them as the pipeline wants them, in order. */
+/** What the pipeline decided for each event, in the events' order. */
+export interface EventOutcomes {
+  resolved: readonly (Resolved & { brand_id: string | null })[];
+  caseIds: readonly (number | null)[];
+}
+
+/**
+ * Inserts the events of one report, complete with their customer and case, in batches; returns their
+ * ids in order.
+ */
 export async function insertEvents(
   trx: Transaction<Database>,
   ctx: EventInsertContext,
-  events: ParsedEvent[],
-): Promise<StoredEvent[]> {
-  const stored: StoredEvent[] = [];
+  events: readonly ParsedEvent[],
+  outcomes: EventOutcomes,
+): Promise<number[]> {
+  const ids: number[] = [];
   for (let start = 0; start < events.length; start += BATCH) {
-    const batch = events.slice(start, start + BATCH);
-    const n = batch.length;
+    const n = Math.min(BATCH, events.length - start);
     // One JSON document per batch: JSON.stringify is native and json_to_recordset is the cheapest way in
-    // we measured (cheaper than unnest of ten arrays, whose literals pg must escape element by element).
+    // we measured (cheaper than unnest of many arrays, whose literals pg must escape element by element).
     const rows = new Array(n);
     for (let i = 0; i < n; i++) {
-      const e = batch[i]!;
+      const e = events[start + i]!;
+      const r = outcomes.resolved[start + i]!;
       const s = e.subject;
       rows[i] = {
         c: e.category,
@@ -84,40 +93,62 @@ export async function insertEvents(
         ph: s.phone ?? null,
         o: e.occurredAt ? e.occurredAt.toISOString() : null,
         x: e.details,
+        b: r.brand_id,
+        cu: r.customer_id,
+        rs: r.resolution,
+        rd: r.resolution_detail,
+        cs: outcomes.caseIds[start + i] ?? null,
       };
     }
     const doc = pgJson(rows);
     // The ids come back in insert order: `with ordinality` + `order by` makes that order the batch's.
     const res = await sql<{ id: number }>`
-      insert into events (report_id, brand_id, received_at, category, kind, subject_ip, subject_port,
-        subject_url, subject_domain, subject_email, subject_phone, occurred_at, details)
-      select ${ctx.reportId}::bigint, ${ctx.brandId}::text, ${ctx.receivedAt.toISOString()}::timestamptz,
-        r.c, r.k, r.ip::inet, r.p, r.u, r.d, r.e, r.ph, r.o, coalesce(r.x, '{}')
+      insert into events (report_id, received_at, category, kind, subject_ip, subject_port, subject_url,
+        subject_domain, subject_email, subject_phone, occurred_at, details, brand_id, customer_id, resolution,
+        resolution_detail, case_id)
+      select ${ctx.reportId}::bigint, ${ctx.receivedAt.toISOString()}::timestamptz,
+        r.c, r.k, r.ip::inet, r.p, r.u, r.d, r.e, r.ph, r.o, coalesce(r.x, '{}'), r.b, r.cu, r.rs, r.rd, r.cs
       from rows from (json_to_recordset(${doc}::json) as (c text, k text, ip text, p integer, u text, d text,
-        e text, ph text, o timestamptz, x jsonb)) with ordinality as r(c, k, ip, p, u, d, e, ph, o, x, n)
+        e text, ph text, o timestamptz, x jsonb, b text, cu text, rs text, rd jsonb, cs bigint))
+        with ordinality as r(c, k, ip, p, u, d, e, ph, o, x, b, cu, rs, rd, cs, n)
       order by r.n
       returning id`.execute(trx);
     if (res.rows.length !== n) throw new Error(`stored ${res.rows.length} of ${n} events`);
-    for (let i = 0; i < n; i++) {
-      const e = batch[i]!;
-      stored.push({
-        id: res.rows[i]!.id,
-        report_id: ctx.reportId,
-        brand_id: ctx.brandId,
-        category: e.category as Category,
-        kind: e.kind as Kind,
-        subject: e.subject,
-        occurred_at: e.occurredAt,
-        received_at: ctx.receivedAt,
-      });
-    }
-    ctx.onProgress?.(stored.length, events.length);
+    for (const row of res.rows) ids.push(row.id);
+    ctx.onProgress?.(ids.length, events.length);
   }
   // A single-batch order guarantee is not a multi-row one: check the ids rise, as the order by makes them.
-  for (let i = 1; i < stored.length; i++) {
-    if (stored[i]!.id <= stored[i - 1]!.id) throw new Error("event ids came back out of order");
+  for (let i = 1; i < ids.length; i++) {
+    if (ids[i]! <= ids[i - 1]!) throw new Error("event ids came back out of order");
   }
-  return stored;
+  return ids;
+}
+
+/**
+ * Writes the pipeline's outcome onto events stored earlier (re-resolution): customer, resolution,
+ * snapshot, brand and case, in one statement. A case id of null leaves the event's case as it is.
+ */
+export async function writeEventOutcomes(
+  trx: Transaction<Database>,
+  events: readonly (Resolved & { id?: number; brand_id: string | null })[],
+  caseIds: readonly (number | null)[],
+): Promise<void> {
+  const stored = events.flatMap((e, i) =>
+    e.id === undefined ? [] : [{ e, id: e.id, caseId: caseIds[i] ?? null }],
+  );
+  if (stored.length === 0) return;
+  await sql`
+    update events ev set
+      customer_id = v.customer_id,
+      resolution = v.resolution,
+      resolution_detail = v.detail,
+      brand_id = coalesce(v.brand_id, ev.brand_id),
+      case_id = coalesce(v.case_id, ev.case_id)
+    from unnest(${stored.map((s) => s.id)}::bigint[], ${stored.map((s) => s.e.customer_id)}::text[],
+      ${stored.map((s) => s.e.resolution)}::text[], ${stored.map((s) => pgJson(s.e.resolution_detail))}::jsonb[],
+      ${stored.map((s) => s.e.brand_id)}::text[], ${stored.map((s) => s.caseId)}::bigint[])
+      as v(id, customer_id, resolution, detail, brand_id, case_id)
+    where ev.id = v.id`.execute(trx);
 }
 
 /** The base query of every event list: events with their customer's name. */

@@ -9,6 +9,7 @@ import type { Database } from "../db/schema.ts";
 import { insertEvents, unstorableReason } from "../events/event.store.ts";
 import { isParseFailure, type ParseHint, parseReport } from "../parsers/index.ts";
 import type { ParsedEvent } from "../parsers/types.ts";
+import type { PendingEvent } from "../pipeline.ts";
 import type { Services } from "../server.ts";
 import { mailHeadersOf } from "./envelope.ts";
 import {
@@ -174,18 +175,29 @@ async function processLocked(
   }
 
   const reporterId = await upsertReporter(trx, parsed.reporter);
+  // Resolve and group first, so that each event is written once, complete.
+  const pending: PendingEvent[] = events.map((e) => ({
+    report_id: id,
+    brand_id: report.brand_id,
+    category: e.category,
+    kind: e.kind,
+    subject: e.subject,
+    occurred_at: e.occurredAt,
+    received_at: report.received_at,
+  }));
+  const resolved = await services.pipeline.resolve(trx, pending);
+  const caseIds = await services.pipeline.group(trx, resolved);
   const stored = await insertEvents(
     trx,
     {
       reportId: id,
-      brandId: report.brand_id,
       receivedAt: report.received_at,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
     events,
+    { resolved, caseIds },
   );
-  const resolved = await services.pipeline.resolve(trx, stored);
-  const cases = await services.pipeline.group(trx, resolved);
+  const cases = caseIds.filter((c): c is number => c !== null);
   await finishReport(trx, id, {
     state: "parsed",
     triageReason: null,

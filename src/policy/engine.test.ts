@@ -432,7 +432,11 @@ test("X2com: authority orders have priority (§7); high-risk customers are asked
   assert.equal(kyc.step, "request_information");
   assert.match(kyc.clause.article, /^§9/);
   assert.match(kyc.reasoning, /KYC status is high-risk/);
-  const unverified = proposeNextStep(profile("x2com-nl"), facts("x2com-nl", { kycStatus: "unverified" }), NO_HISTORY);
+  const unverified = proposeNextStep(
+    profile("x2com-nl"),
+    facts("x2com-nl", { kycStatus: "unverified" }),
+    NO_HISTORY,
+  );
   assert.notEqual(unverified.step, "request_information");
 });
 

@@ -250,3 +250,31 @@ export async function unresolvedEvents(
      for update of e skip locked`.execute(trx);
   return rows.map(storedEvent);
 }
+
+/** Name and brand of customers, for the resolution snapshot. */
+export async function customersByIds(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, { name: string; brand_id: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("customers")
+    .select(["id", "name", "brand_id"])
+    .where("id", "in", [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, brand_id: r.brand_id }]));
+}
+
+/** Links re-resolved events to the cases grouping put them in (null: no case). */
+export async function setEventCases(
+  trx: Transaction<Database>,
+  events: readonly { id: number }[],
+  caseIds: readonly (number | null)[],
+): Promise<void> {
+  const pairs = events.flatMap((e, i) => (caseIds[i] == null ? [] : [[e.id, caseIds[i]!] as const]));
+  if (pairs.length === 0) return;
+  await sql`
+    update events e set case_id = v.case_id
+    from unnest(${pairs.map((p) => p[0])}::bigint[], ${pairs.map((p) => p[1])}::bigint[]) as v(id, case_id)
+    where e.id = v.id`.execute(trx);
+}

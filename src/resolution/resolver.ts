@@ -15,7 +15,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
-import type { Pipeline, ResolvedEvent, StoredEvent } from "../pipeline.ts";
+import type { PendingEvent, Pipeline } from "../pipeline.ts";
 import { type AbuseContactFiller, createAbuseContactFiller } from "./abuse-contacts.ts";
 import { type ChangeListener, listenForChanges } from "./listener.ts";
 import { buildResolutionIndex, type ResolutionIndex } from "./match.ts";
@@ -24,10 +24,12 @@ import {
   candidatesForResources,
   changesAfter,
   currentChangeSeq,
+  customersByIds,
   INVENTORY_CHANNEL,
   type InventoryChange,
   loadInventorySnapshot,
   type ResolutionRow,
+  setEventCases,
   unresolvedEvents,
   writeResolutions,
 } from "./resolver.store.ts";
@@ -196,7 +198,7 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
       })
     : null;
 
-  const decide = (l: Live, e: StoredEvent): ResolutionRow => {
+  const decide = (l: Live, e: PendingEvent & { id?: number }): ResolutionRow => {
     const at = e.occurred_at ?? e.received_at;
     const r = l.index.resolve(e.subject, at, {
       phoneCountry: (e.brand_id && l.brandCountries.get(e.brand_id)) || "NL",
@@ -212,33 +214,39 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
       detail.matched_by = r.matchedBy;
       detail.value = r.value;
       detail.assignment_id = r.assignmentId;
-      return { id: e.id, customerId: r.customerId, resolution: "matched", detail, rangeBrand: null };
+      return { id: e.id ?? 0, customerId: r.customerId, resolution: "matched", detail, rangeBrand: null };
     }
     if (r.providerRange !== undefined) detail.provider_range = r.providerRange;
     if (r.brand) detail.range_brand = r.brand;
     if (r.invalid) detail.invalid = r.invalid;
     if (rdap && e.subject.ip && r.providerRange !== true && !r.invalid) detail.abuse_contact_pending = true;
-    return { id: e.id, customerId: null, resolution: "not_ours", detail, rangeBrand: r.brand ?? null };
+    return { id: e.id ?? 0, customerId: null, resolution: "not_ours", detail, rangeBrand: r.brand ?? null };
   };
 
   const resolve: Pipeline["resolve"] = async (trx, events) => {
     if (events.length === 0) return [];
     const l = await current(trx);
     const rows = events.map((e) => decide(l, e));
-    const brands = await writeResolutions(trx, rows);
-    const out: ResolvedEvent[] = new Array(events.length);
+    const customers = await customersByIds(trx, [
+      ...new Set(rows.flatMap((r) => (r.customerId ? [r.customerId] : []))),
+    ]);
     let lookups = false;
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
+    const out = events.map((e, i) => {
       const row = rows[i]!;
       if (row.detail.abuse_contact_pending) lookups = true;
-      out[i] = {
+      const customer = row.customerId ? customers.get(row.customerId) : undefined;
+      const detail = customer
+        ? { ...row.detail, customer_name: customer.name, customer_brand: customer.brand_id }
+        : row.detail;
+      return {
         ...e,
         customer_id: row.customerId,
         resolution: row.resolution,
-        brand_id: brands.has(e.id) ? brands.get(e.id)! : e.brand_id,
+        resolution_detail: detail,
+        // the customer's brand wins over the report's; a not-ours address in a brand's range names that brand
+        brand_id: customer?.brand_id ?? e.brand_id ?? row.rangeBrand,
       };
-    }
+    });
     // the events are visible only after the caller commits: the filler looks a moment later
     if (lookups) rdap?.schedule();
     return out;
@@ -268,15 +276,16 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
         const brands = await writeResolutions(trx, rows, { onlyUnmatched: true });
         if (opts.group && brands.size > 0) {
           const byId = new Map(rows.map((r) => [r.id, r]));
-          const resolved: ResolvedEvent[] = batch
+          const resolved = batch
             .filter((e) => brands.has(e.id))
             .map((e) => ({
               ...e,
               customer_id: byId.get(e.id)!.customerId,
               resolution: "matched" as const,
+              resolution_detail: byId.get(e.id)!.detail,
               brand_id: brands.get(e.id) ?? e.brand_id,
             }));
-          await opts.group(trx, resolved);
+          await setEventCases(trx, resolved, await opts.group(trx, resolved));
         }
         return { batch, written: brands.size, full: events.length > want };
       });

@@ -1,12 +1,13 @@
 /**
- * One scenario per seed rule (SPEC C9), through the API: events about a customer open a case, the agent
- * records what it judged, and GET /api/v1/cases/:id proposes the step with the clause of the brand's terms.
- * The events enter through `openCaseFor`; switch it to POST /api/v1/reports once intake and resolution are in.
+ * One scenario per seed rule (SPEC C9), through the real doors: the customer's address enters the
+ * inventory through POST /api/v1/inventory/import, an XARF v4 report about it through POST /api/v1/reports,
+ * the agent records what it judged, and GET /api/v1/cases/:id proposes the step with the clause of the
+ * brand's terms.
  */
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Category } from "../src/taxonomy.ts";
-import { insertCustomer, openCaseFor } from "./cases.fixtures.ts";
 import { json, startTestDesk, type TestDesk } from "./helpers.ts";
 
 let t: TestDesk;
@@ -15,17 +16,68 @@ before(async () => {
 });
 after(() => t.stop());
 
+/** XARF v4 category/type (and extra fields) of a report of each category the scenarios need. */
+const XARF: Partial<Record<Category, Record<string, unknown>>> = {
+  spam: { category: "messaging", type: "spam", protocol: "smtp", smtp_from: "offers@shop.example" },
+  open_relay: { category: "vulnerability", type: "open_service", service: "smtp-open-relay" },
+  port_scan: { category: "connection", type: "port_scan", protocol: "tcp" },
+  malware: { category: "content", type: "malware", url: "http://malware.example/payload.exe" },
+  excessive_use: { category: "connection", type: "scraping" },
+};
+
 let seq = 0;
-/** A fresh customer of the brand and a case about it. */
-async function newCase(brand: string, category: Category, opts: { customer?: string; url?: string } = {}) {
-  const customer = opts.customer ?? `sc-${brand}-${++seq}`;
-  await insertCustomer(t.desk.conn.db, customer, brand);
-  const id = await openCaseFor(t.desk.conn.db, t.desk.services.policies, {
-    brand,
-    customer,
-    category,
-    ...(opts.url ? { url: opts.url } : { ip: `10.77.${seq % 250}.1` }),
+const addresses = new Map<string, string>();
+
+/** A customer of the brand with an address of its own, entered through the inventory API. */
+async function newCustomer(brand: string): Promise<string> {
+  const customer = `sc-${brand}-${++seq}`;
+  const ip = `10.77.${Math.floor(seq / 250)}.${seq % 250}`;
+  const res = await t.api("admin", "/api/v1/inventory/import", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: `customer_id,customer_name,brand,contact_email,kind,value,valid_from,valid_to\n${customer},Scenario ${seq},${brand},noc@${customer}.example,ip,${ip},2026-01-01,\n`,
   });
+  assert.equal(res.status, 200, JSON.stringify(await json(res)));
+  addresses.set(customer, ip);
+  return customer;
+}
+
+/** A real report about the customer's address, submitted through the API: the case it opened or joined. */
+async function report(brand: string, customer: string, category: Category): Promise<number> {
+  const body = {
+    xarf_version: "4.2.0",
+    report_id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    reporter: {
+      org: "Scenario reporter",
+      contact: "abuse-reports@reporter.example",
+      domain: "reporter.example",
+    },
+    sender: {
+      org: "Scenario reporter",
+      contact: "abuse-reports@reporter.example",
+      domain: "reporter.example",
+    },
+    source_identifier: addresses.get(customer),
+    ...XARF[category],
+  };
+  const res = await t.api("agent", `/api/v1/reports?brand=${brand}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const r = await json(res);
+  assert.equal(res.status, 202, JSON.stringify(r));
+  assert.equal(r.events[0]?.category, category, "the report is read as the category the scenario is about");
+  assert.equal(r.events[0]?.customer?.id, customer);
+  return r.events[0].case_id;
+}
+
+/** A fresh customer of the brand (or the given one) and the case a real report about it opens. */
+async function newCase(brand: string, category: Category, opts: { customer?: string; url?: string } = {}) {
+  const customer = opts.customer ?? (await newCustomer(brand));
+  const id = await report(brand, customer, category);
+  assert.ok(id, "the report opened or joined a case");
   return { id, customer };
 }
 

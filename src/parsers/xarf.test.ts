@@ -92,3 +92,10 @@ test("XARF v3 with a bad SourceIp type is refused", async () => {
   };
   assert.match(reasonOf(await parseReport(Buffer.from(JSON.stringify(doc)))), /SourceIp/);
 });
+
+test("XARF v4 open_service whose service is a mail relay is an open relay; other open services are not", async () => {
+  const relay = { ...v4, category: "vulnerability", type: "open_service", service: "smtp-open-relay" };
+  assert.equal(ok(await parseReport(Buffer.from(JSON.stringify(relay)))).events[0]!.category, "open_relay");
+  const rdp = { ...v4, category: "vulnerability", type: "open_service", service: "rdp" };
+  assert.equal(ok(await parseReport(Buffer.from(JSON.stringify(rdp)))).events[0]!.category, "open_service");
+});

@@ -154,7 +154,10 @@ function parseV4(doc: unknown, messageId?: string): ParseResult {
   if (!parsed.success) throw new ReportFormatError(`XARF v4 document is invalid: ${issues(parsed.error)}`);
   const r = parsed.data;
   const key = `${r.category}/${r.type}`.toLowerCase();
-  const category = categoryOf("xarf-v4", V4_TYPES, key);
+  const typed = categoryOf("xarf-v4", V4_TYPES, key);
+  // An open service that is a mail relay is an open relay: its own category, with its own measures.
+  const service = typeof r.service === "string" ? r.service : "";
+  const category = typed === "open_service" && /relay/i.test(service) ? "open_relay" : typed;
   const subject: Subject = subjectFromIdentifier(r.source_identifier);
   subject.port = normalizePort(r.source_port);
   const url = r.url ?? r.infringing_url;

@@ -54,6 +54,8 @@ export function loadConfig(flags: Partial<Record<keyof ConfigInput, unknown>>, e
     demo: flags.demo ?? (env.ABUSEDESK_DEMO ? env.ABUSEDESK_DEMO === "1" : undefined),
     logLevel: flags.logLevel ?? env.ABUSEDESK_LOG_LEVEL,
     smtpMaxBytes: flags.smtpMaxBytes ?? env.ABUSEDESK_SMTP_MAX_BYTES,
+    policyDir: flags.policyDir ?? env.ABUSEDESK_POLICY_DIR,
+    policyDocumentsDir: flags.policyDocumentsDir ?? env.ABUSEDESK_POLICY_DOCUMENTS_DIR,
     secureCookies:
       flags.secureCookies ??
       (env.ABUSEDESK_SECURE_COOKIES ? env.ABUSEDESK_SECURE_COOKIES === "1" : undefined),

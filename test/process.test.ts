@@ -4,7 +4,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { freePort, json, runCli, spawnCli, startTestDesk, waitFor } from "./helpers.ts";
+import { freePort, json, ROOT, runCli, spawnCli, startTestDesk, waitFor } from "./helpers.ts";
 
 function postmasterPid(dataDir: string): number | undefined {
   const file = path.join(dataDir, "pg", "postmaster.pid");
@@ -152,4 +152,28 @@ test("a bad --http value is refused with what to write instead", async () => {
   const res = await runCli(["start", "--http", "localhost"], { DATABASE_URL: "postgres://x@127.0.0.1:1/x" });
   assert.notEqual(res.code, 0);
   assert.match(res.stderr, /abusedesk: configuration: http: use HOST:PORT/);
+});
+
+test("a broken policy profile stops start-up with the file, the line and the reason", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "abusedesk-policy-"));
+  const good = readFileSync(path.join(ROOT, "policy", "profiles", "extin.yaml"), "utf8");
+  const broken = good.replace("step: warn", "step: disconnect");
+  assert.notEqual(broken, good);
+  writeFileSync(path.join(dir, "extin.yaml"), broken);
+  const line = broken.split("\n").findIndex((l) => l.includes("step: disconnect")) + 1;
+  const t = await startTestDesk({ role: "worker" });
+  try {
+    const res = await runCli(["start", "--role", "web", "--http", "127.0.0.1:0"], {
+      DATABASE_URL: t.databaseUrl,
+      ABUSEDESK_POLICY_DIR: dir,
+    });
+    assert.notEqual(res.code, 0);
+    assert.match(
+      res.stderr,
+      new RegExp(`extin\\.yaml:${line}:\\d+: .*"disconnect" is not allowed here; use one of: warn`),
+    );
+    assert.doesNotMatch(res.stderr, /\n\s+at /);
+  } finally {
+    await t.stop();
+  }
 });

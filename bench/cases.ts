@@ -1,29 +1,17 @@
-/**
- * Cases speed (issue 5), on an embedded PostgreSQL in a temp folder:
- *  1. grouping 100,000 resolved events of 2,000 customers into cases (target ≥ 20,000 events/s), in
- *     batches as intake delivers them (one transaction per report);
- *  2. GET /api/v1/cases, the first page of the default queue, with 100,000 cases and 1,000,000 events in
- *     the database (target p95 < 100 ms).
- * Run: node --import tsx bench/cases.ts   (EVENTS, CUSTOMERS, BATCH, CASES, CASE_EVENTS override sizes)
- */
-import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { sql } from "kysely";
-import pg from "pg";
 import pino from "pino";
 import client from "prom-client";
 import { createToken, SYSTEM } from "../src/auth/auth.store.ts";
 import { createCaseGrouper } from "../src/cases/grouping.ts";
 import { casesApi } from "../src/cases/routes.ts";
 import { loadConfig } from "../src/config.ts";
-import { useEmbeddedPostgres } from "../src/db/embedded.ts";
 import { connect, migrate } from "../src/db/index.ts";
 import { loadDemo } from "../src/demo.ts";
 import type { ResolvedEvent } from "../src/pipeline.ts";
 import { loadPolicyProfiles } from "../src/policy/load.ts";
 import { buildServer } from "../src/server.ts";
 import type { Category } from "../src/taxonomy.ts";
+import { testDatabase } from "../test/helpers.ts";
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 2_000);
@@ -38,33 +26,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** A fresh database on the embedded server the tests share (DATABASE_URL: a server of your own). */
-async function benchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const server = process.env.DATABASE_URL
-    ? undefined
-    : await useEmbeddedPostgres(path.join(tmpdir(), "abusedesk-test-pg"), { log, takeOwnership: false });
-  const adminUrl = process.env.DATABASE_URL ?? server!.url;
-  const name = `bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-      await server?.stop();
-    },
-  };
-}
-
 export async function main() {
-  const tdb = await benchDatabase();
+  // A fresh database on the embedded server the tests share (ABUSEDESK_TEST_DATABASE_URL: another server).
+  const tdb = await testDatabase();
   const conn = await connect({ databaseUrl: tdb.url, dataDir: "unused", log, poolSize: 12 });
   try {
     await migrate(conn.db);

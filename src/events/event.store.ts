@@ -9,7 +9,6 @@ import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { ParsedEvent } from "../parsers/types.ts";
 import type { Resolved } from "../pipeline.ts";
-import type { Category, Kind } from "../taxonomy.ts";
 import type { EventRow } from "./present.ts";
 
 /** Rows per INSERT: large enough to amortise the round trip, small enough to keep one statement's memory modest. */

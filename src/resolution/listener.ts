@@ -1,9 +1,3 @@
-/**
- * A dedicated PostgreSQL connection that LISTENs for inventory changes and reconnects when it drops.
- * Notifications sent while it was down are lost, so every (re)connect also reports a change: the
- * resolver then reads the change log, which is the truth; a notification is only a nudge.
- */
-import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import type { Logger } from "pino";
 

@@ -253,7 +253,7 @@ test("reresolve: every unresolved event since a date, in pages; pending ones too
   assert.equal(again.matched, 0);
 });
 
-test("bulk: 25,000 events resolved in one call with one statement", async () => {
+test("bulk: 25,000 events resolved in one call", async () => {
   const db = env.conn.db;
   await importOk(db, ["cust-bulk,Bulk,extin,bulk@bulk.example,ip,10.200.0.0/16,2025-01-01,"]);
   const report = await insertReport(db);
@@ -262,14 +262,11 @@ test("bulk: 25,000 events resolved in one call with one statement", async () => 
     report,
     Array.from({ length: 25_000 }, (_, i) => ({ ip: `10.200.${(i >> 8) & 255}.${i & 255}` })),
   );
-  const started = performance.now();
   const resolved = await resolveAll(db, resolver, events);
-  const ms = performance.now() - started;
   assert.ok(resolved.every((e) => e.customer_id === "cust-bulk"));
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from events
     where report_id = ${report} and customer_id = 'cust-bulk'`.execute(db);
   assert.equal(rows[0]!.n, 25_000);
-  console.log(`# resolve(): 25,000 events in ${ms.toFixed(0)} ms (${Math.round(25_000 / (ms / 1000))}/s)`);
 });
 
 function rdapServer(handler: (ip: string) => unknown | "hang") {

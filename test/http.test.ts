@@ -207,3 +207,27 @@ test("console sign-in sets an HttpOnly SameSite session cookie and shows the sig
   });
   assert.equal(after.status, 302);
 });
+
+test("every /api/v1 route in the OpenAPI description answers 401 without a token, and 403 to a role that may not", async () => {
+  const doc = await json(await fetch(`${t.baseUrl}/api/openapi.json`));
+  const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, methods]) =>
+    Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path: p.replace(/\{[^}]+\}/g, "1") })),
+  );
+  assert.ok(routes.length >= 25, `the API has its routes (${routes.length})`);
+  let writes = 0;
+  for (const r of routes.filter((x) => x.path.startsWith("/api/v1/"))) {
+    const res = await fetch(`${t.baseUrl}${r.path}`, { method: r.method });
+    assert.equal(res.status, 401, `${r.method} ${r.path}`);
+    // The auditor reads everything and changes nothing: refused (403), or stopped earlier by validation.
+    if (r.method !== "GET") {
+      const asAuditor = await t.api("auditor", r.path, {
+        method: r.method,
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      assert.ok([400, 403, 415].includes(asAuditor.status), `${r.method} ${r.path} as auditor: ${asAuditor.status}`);
+      if (asAuditor.status === 403) writes++;
+    }
+  }
+  assert.ok(writes >= 5, `auditors are refused the changing routes (${writes})`);
+});

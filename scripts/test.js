@@ -2,7 +2,30 @@
 // Runs every *.test.ts under src/ and test/ with node:test (Node 20 does not expand globs itself).
 // Arguments narrow the run to files whose path contains one of them: `npm run test:unit -- parsers audit`.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+
+// Services outside abusedesk that tests talk to for real, from Debian's packages: an IMAP server.
+const SYSTEM_PACKAGES = [{ binary: "/usr/sbin/dovecot", pkg: "dovecot-imapd", for: "the IMAP intake tests" }];
+const missing = SYSTEM_PACKAGES.filter((p) => !existsSync(p.binary));
+if (missing.length > 0) {
+  const names = missing.map((p) => p.pkg);
+  if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
+    console.log(`installing ${names.join(", ")} (${missing.map((p) => p.for).join(", ")}) with apt-get`);
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    const run = (args) => spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env }).status;
+    if (run(["install", "-y", "-qq", "--no-install-recommends", ...names]) !== 0) {
+      run(["update", "-qq"]);
+      run(["install", "-y", "-qq", "--no-install-recommends", ...names]);
+    }
+  }
+  const still = SYSTEM_PACKAGES.filter((p) => !existsSync(p.binary));
+  if (still.length > 0) {
+    console.error(
+      `the tests need Debian's ${still.map((p) => p.pkg).join(", ")}: sudo apt-get install ${still.map((p) => p.pkg).join(" ")}`,
+    );
+    process.exit(1);
+  }
+}
 
 const filters = process.argv.slice(2);
 const files = ["src", "test"]

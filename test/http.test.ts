@@ -210,8 +210,9 @@ test("console sign-in sets an HttpOnly SameSite session cookie and shows the sig
 
 test("every /api/v1 route in the OpenAPI description answers 401 without a token, and 403 to a role that may not", async () => {
   const doc = await json(await fetch(`${t.baseUrl}/api/openapi.json`));
-  const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, methods]) =>
-    Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path: p.replace(/\{[^}]+\}/g, "1") })),
+  const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+    ([p, methods]) =>
+      Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path: p.replace(/\{[^}]+\}/g, "1") })),
   );
   assert.ok(routes.length >= 25, `the API has its routes (${routes.length})`);
   let writes = 0;
@@ -225,7 +226,10 @@ test("every /api/v1 route in the OpenAPI description answers 401 without a token
         headers: { "content-type": "application/json" },
         body: "{}",
       });
-      assert.ok([400, 403, 415].includes(asAuditor.status), `${r.method} ${r.path} as auditor: ${asAuditor.status}`);
+      assert.ok(
+        [400, 403, 415].includes(asAuditor.status),
+        `${r.method} ${r.path} as auditor: ${asAuditor.status}`,
+      );
       if (asAuditor.status === 403) writes++;
     }
   }

@@ -75,44 +75,64 @@ export function caseKey(brand: string, customer: string, category: string, subje
 /** The cases a batch of resolved events goes to; events that are not matched to a customer get none. */
 export function planGrouping(events: readonly ResolvedEvent[]): PlannedCase[] {
   const plans = new Map<string, PlannedCase>();
+  // Hot for large feeds: times are compared as numbers, and the key of the previous event is reused
+  // (a feed's rows about one customer come together).
+  let lastKeyParts: [string, string, string, string] | null = null;
+  let lastPlan: PlannedCase | undefined;
   for (let index = 0; index < events.length; index++) {
     const e = events[index]!;
     if (e.resolution !== "matched" || !e.customer_id || !e.brand_id) continue;
     const subjectKey = subjectKeyOf(e);
-    const key = caseKey(e.brand_id, e.customer_id, e.category, subjectKey);
-    const at = e.occurred_at ?? e.received_at;
-    let plan = plans.get(key);
-    if (!plan) {
-      plan = {
-        brand: e.brand_id,
-        customer: e.customer_id,
-        category: e.category,
-        kind: e.kind,
-        subjectKey,
-        priority: priorityOf(e.kind, e.category),
-        firstAt: at,
-        lastAt: at,
-        firstReceivedAt: e.received_at,
-        eventIndexes: [],
-        reportIds: new Set(),
-        subjects: new Map(),
-      };
-      plans.set(key, plan);
+    let plan: PlannedCase | undefined;
+    if (
+      lastKeyParts &&
+      lastKeyParts[0] === e.brand_id &&
+      lastKeyParts[1] === e.customer_id &&
+      lastKeyParts[2] === e.category &&
+      lastKeyParts[3] === subjectKey
+    ) {
+      plan = lastPlan;
+    } else {
+      const key = caseKey(e.brand_id, e.customer_id, e.category, subjectKey);
+      plan = plans.get(key);
+      if (!plan) {
+        plan = {
+          brand: e.brand_id,
+          customer: e.customer_id,
+          category: e.category,
+          kind: e.kind,
+          subjectKey,
+          priority: priorityOf(e.kind, e.category),
+          firstAt: e.occurred_at ?? e.received_at,
+          lastAt: e.occurred_at ?? e.received_at,
+          firstReceivedAt: e.received_at,
+          eventIndexes: [],
+          reportIds: new Set(),
+          subjects: new Map(),
+        };
+        plans.set(key, plan);
+      }
+      lastKeyParts = [e.brand_id, e.customer_id, e.category, subjectKey];
+      lastPlan = plan;
     }
+    plan = plan!;
+    const at = e.occurred_at ?? e.received_at;
+    const t = at.getTime();
     plan.eventIndexes.push(index);
     plan.reportIds.add(e.report_id);
-    if (at < plan.firstAt) plan.firstAt = at;
-    if (at > plan.lastAt) plan.lastAt = at;
-    if (e.received_at < plan.firstReceivedAt) plan.firstReceivedAt = e.received_at;
+    if (t < plan.firstAt.getTime()) plan.firstAt = at;
+    if (t > plan.lastAt.getTime()) plan.lastAt = at;
+    if (e.received_at.getTime() < plan.firstReceivedAt.getTime()) plan.firstReceivedAt = e.received_at;
     const subject = subjectOf(e);
     if (subject) {
       const sk = `${subject.kind}:${subject.value}`;
       const seen = plan.subjects.get(sk);
       if (seen) {
         seen.count += 1;
-        if (at < seen.first) seen.first = at;
-        if (at > seen.last) seen.last = at;
-      } else plan.subjects.set(sk, { ...subject, count: 1, first: at, last: at });
+        if (t < seen.first.getTime()) seen.first = at;
+        if (t > seen.last.getTime()) seen.last = at;
+      } else
+        plan.subjects.set(sk, { kind: subject.kind, value: subject.value, count: 1, first: at, last: at });
     }
   }
   return [...plans.values()];

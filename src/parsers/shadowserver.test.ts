@@ -75,3 +75,19 @@ test("a Shadowserver mail with only a download link is triaged, never fetched", 
   );
   assert.match(reasonOf(await parseReport(m)), /never fetch/);
 });
+
+test("Shadowserver details keep what happened and the line of the row, not where the network is", () => {
+  const csv = [
+    '"timestamp","ip","port","hostname","tag","asn","geo","region","city","naics","sector"',
+    '"2026-11-20 10:00:00","192.0.2.10",161,"host.example","snmp",64500,"NL","NOORD-HOLLAND","AMSTERDAM",517311,"Hosting"',
+  ].join("\n");
+  const [e] = parseShadowserverCsv(Buffer.from(csv), "scan_snmp").events;
+  assert.deepEqual(e!.details, {
+    reportType: "scan_snmp",
+    line: 2,
+    port: "161",
+    hostname: "host.example",
+    tag: "snmp",
+    asn: "64500",
+  });
+});

@@ -254,6 +254,9 @@ export interface ShadowserverOptions {
   maxWarnings?: number;
 }
 
+/** Columns that describe where a network is and what it does, not what happened. */
+const DESCRIPTIVE_COLUMN = /^(src_|dst_)?(geo|region|city|naics|sector|sic)$/;
+
 /**
  * Fast path for large reports: one pass, no per-row library calls beyond address validation.
  * Throws UnknownCategoryError for an unknown type and ReportFormatError for a file that is not CSV.
@@ -290,6 +293,7 @@ export function parseShadowserverCsv(
   if (ipCol < 0 && urlCol < 0)
     throw new ReportFormatError(`Shadowserver ${reportType} CSV has no ip, src_ip or url column`);
 
+  const descriptive = columns.map((c) => DESCRIPTIVE_COLUMN.test(c));
   const events: ParsedEvent[] = [];
   const warnings: string[] = [];
   let rejected = 0;
@@ -317,10 +321,13 @@ export function parseShadowserverCsv(
       continue;
     }
     const ts = row[tsCol] ?? "";
-    const details: Record<string, unknown> = { reportType };
+    // The line finds the row in the stored original; descriptive columns (where a network is, its
+    // industry) stay there too: a hundred thousand copies of "NOORD-HOLLAND" help no one.
+    const details: Record<string, unknown> = { reportType, line };
     for (let i = 0; i < columns.length; i++) {
       const v = row[i];
-      if (v !== undefined && v !== "" && i !== ipCol && i !== tsCol) details[columns[i]!] = v;
+      if (v !== undefined && v !== "" && i !== ipCol && i !== tsCol && !descriptive[i])
+        details[columns[i]!] = v;
     }
     const subject: { ip?: string; port?: number; url?: string; domain?: string } = {};
     if (ip) subject.ip = ip;

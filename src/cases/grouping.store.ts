@@ -113,24 +113,37 @@ export async function addEvents(
   opened: ReadonlySet<number>,
 ) {
   if (targets.length === 0) return;
-  const s = {
-    caseId: [] as number[],
-    kind: [] as string[],
-    value: [] as string[],
-    n: [] as number[],
-    first: [] as string[],
-    last: [] as string[],
+  const subjectsOf = (list: readonly { caseId: number; plan: PlannedCase }[]) => {
+    const s = {
+      caseId: [] as number[],
+      kind: [] as string[],
+      value: [] as string[],
+      n: [] as number[],
+      first: [] as string[],
+      last: [] as string[],
+    };
+    for (const t of list)
+      for (const sub of t.plan.subjects.values()) {
+        s.caseId.push(t.caseId);
+        s.kind.push(sub.kind);
+        s.value.push(sub.value);
+        s.n.push(sub.count);
+        s.first.push(iso(sub.first));
+        s.last.push(iso(sub.last));
+      }
+    return s;
   };
-  for (const t of targets)
-    for (const sub of t.plan.subjects.values()) {
-      s.caseId.push(t.caseId);
-      s.kind.push(sub.kind);
-      s.value.push(sub.value);
-      s.n.push(sub.count);
-      s.first.push(iso(sub.first));
-      s.last.push(iso(sub.last));
-    }
+  // A case opened by this batch has no subjects yet (and its counts went in with it): a plain insert.
+  const fresh = subjectsOf(targets.filter((t) => opened.has(t.caseId)));
+  if (fresh.caseId.length > 0) {
+    await sql`
+      insert into case_subjects (case_id, kind, value, event_count, first_seen_at, last_seen_at)
+      select * from unnest(${fresh.caseId}::bigint[], ${fresh.kind}::text[], ${fresh.value}::text[],
+        ${fresh.n}::int[], ${fresh.first}::timestamptz[], ${fresh.last}::timestamptz[])`.execute(trx);
+  }
   const existing = targets.filter((t) => !opened.has(t.caseId));
+  if (existing.length === 0) return;
+  const s = subjectsOf(existing);
   // New subjects raise an existing case's subject_count (xmax = 0 marks a row this statement inserted).
   await sql`
     with up as (

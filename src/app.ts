@@ -14,6 +14,7 @@ import { startCaseWorkers } from "./cases/timers.ts";
 import type { Config } from "./config.ts";
 import { type Connection, connect, migrate } from "./db/index.ts";
 import { loadDemo } from "./demo.ts";
+import { loadDemoReports } from "./demo-reports.ts";
 import { UserError } from "./errors.ts";
 import { eventsApi } from "./events/routes.ts";
 import { intakeApi } from "./intake/routes.ts";
@@ -80,6 +81,26 @@ export async function buildServices(
   return { services, close: () => resolver.close() };
 }
 
+/** Runs `fn` with the services of a short-lived command (a queue client, policies, the pipeline). */
+export async function withServices<T>(
+  conn: Connection,
+  config: Config,
+  log: Logger,
+  fn: (services: Services) => Promise<T>,
+): Promise<T> {
+  const jobs = await Jobs.start(conn.url, log, { supervise: false });
+  try {
+    const built = await buildServices(config, log, conn, jobs);
+    try {
+      return await fn(built.services);
+    } finally {
+      await built.close();
+    }
+  } finally {
+    await jobs.stop();
+  }
+}
+
 /** Registers what the worker role does. Every handler is idempotent: a job may run again after a crash. */
 export async function registerWorkers(ctx: WorkerContext): Promise<(() => Promise<void>)[]> {
   const { jobs, conn, log } = ctx;
@@ -141,7 +162,6 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
   try {
     const applied = await migrate(conn.db);
     if (applied.length) log.info({ applied }, "database migrated");
-    if (config.demo) await loadDemoWithAdmin(conn, log);
 
     const roles = config.role === "all" ? ["web", "smtp", "worker"] : [config.role];
     const jobs = await Jobs.start(conn.url, log, { supervise: roles.includes("worker") });
@@ -149,6 +169,7 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
     const built = await buildServices(config, log, conn, jobs);
     cleanup.push(built.close);
     const { services } = built;
+    if (config.demo) await loadDemoWithAdmin(services, log);
     if (roles.includes("worker")) {
       const stops = await registerWorkers({ conn, jobs, log, services });
       cleanup.push(...stops);
@@ -185,12 +206,14 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
 }
 
 /** The demo data, and a first admin so that a newcomer can sign in (its password is shown once). */
-async function loadDemoWithAdmin(conn: Connection, log: Logger) {
-  const counts = await loadDemo(conn.db, SYSTEM);
-  log.info(counts, "demo data loaded");
-  const anyUser = await conn.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
+async function loadDemoWithAdmin(services: Services, log: Logger) {
+  const { db } = services;
+  const counts = await loadDemo(db, SYSTEM);
+  const reports = await loadDemoReports(services);
+  log.info({ ...counts, reports }, "demo data loaded");
+  const anyUser = await db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   if (!anyUser) {
-    const admin = await createUser(conn.db, SYSTEM, {
+    const admin = await createUser(db, SYSTEM, {
       email: "admin@abusedesk.example",
       role: "admin",
       name: "Demo admin",

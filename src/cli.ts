@@ -1,12 +1,13 @@
 /** The command line: `abusedesk <command>`. The contract is in ARCHITECTURE.md; extend it by adding. */
 import { Command, Option } from "commander";
-import { startDesk } from "./app.ts";
+import { startDesk, withServices } from "./app.ts";
 import { verifyAuditLog } from "./audit.ts";
 import { createToken, createUser } from "./auth/auth.store.ts";
 import { ROLES } from "./auth/roles.ts";
 import { caseCommands } from "./cases/cli.ts";
 import { CLI_ACTOR, cliContext, setup, withDatabase } from "./command.ts";
 import { loadDemo } from "./demo.ts";
+import { loadDemoReports } from "./demo-reports.ts";
 import { UserError } from "./errors.ts";
 import { intakeCommands } from "./intake/cli.ts";
 import { inventoryCommands } from "./inventory/cli.ts";
@@ -94,12 +95,14 @@ program
 
 program
   .command("demo")
-  .description("load the demo brands (the four seed providers), customers and inventory")
+  .description("load the demo brands (the four seed providers), customers, inventory and reports")
   .action(async (_opts, cmd: Command) => {
-    await withDatabase(cmd, async (conn) => {
+    await withDatabase(cmd, async (conn, log, config) => {
       const counts = await loadDemo(conn.db, CLI_ACTOR);
+      const reports = await withServices(conn, config, log, (services) => loadDemoReports(services));
       process.stdout.write(
-        `demo loaded: ${counts.brands} brands, ${counts.customers} customers, ${counts.resources} resources\n`,
+        `demo loaded: ${counts.brands} brands, ${counts.customers} customers, ${counts.resources} resources; ` +
+          `${reports.stored} new reports; the demo reports are in ${reports.cases} cases, ${reports.triage} in triage\n`,
       );
     });
   });

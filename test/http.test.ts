@@ -235,3 +235,16 @@ test("every /api/v1 route in the OpenAPI description answers 401 without a token
   }
   assert.ok(writes >= 5, `auditors are refused the changing routes (${writes})`);
 });
+
+test("the demo desk has work in it: reports in every format, cases, one in triage, and history respected", async () => {
+  const reports = await json(await t.api("auditor", "/api/v1/reports?limit=50"));
+  assert.equal(reports.total, 8);
+  const triage = await json(await t.api("auditor", "/api/v1/reports?state=triage"));
+  assert.equal(triage.total, 1);
+  const cases = await json(await t.api("auditor", "/api/v1/cases?limit=50"));
+  assert.ok(cases.total >= 8, `cases: ${cases.total}`);
+  // The May complaint about 192.0.2.100 belongs to Jansen, who held the address then (Vermeulen since June).
+  const may = await json(await t.api("auditor", "/api/v1/cases?customer=x2c-1002&state=all"));
+  assert.equal(may.total, 1);
+  assert.equal((await json(await t.api("auditor", "/api/v1/cases?customer=x2c-1003&state=all"))).total, 0);
+});

@@ -272,6 +272,11 @@ test("a Shadowserver CSV about demo customers is stored with customer and case o
 
   const kase = await json(await t.api("auditor", `/api/v1/cases/${korenschoof[0]!.case_id}`));
   assert.equal(kase.event_count, 2);
+  // A feed has no person waiting for an answer: the report was known as Shadowserver when it was grouped.
+  assert.deepEqual(
+    kase.deadlines.filter((d: { name: string }) => d.name === "reply_to_reporter"),
+    [],
+  );
 
   const { processReport } = await import("../src/intake/process.ts");
   const again = await processReport(t.desk.services, r.id);

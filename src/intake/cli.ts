@@ -1,9 +1,8 @@
 /** `abusedesk ingest FILE...`: import reports from files and say what became of each. */
 import type { Command } from "commander";
-import { buildServices } from "../app.ts";
+import { withServices } from "../app.ts";
 import type { CliContext } from "../command.ts";
 import { UserError } from "../errors.ts";
-import { Jobs } from "../jobs.ts";
 import { describeFileResult, type FileResult, ingestFile } from "./files.ts";
 import { brandExists } from "./report.store.ts";
 
@@ -33,24 +32,16 @@ export function intakeCommands(program: Command, cli: CliContext): void {
               `there is no brand "${opts.brand}"; the brands are listed by GET /api/v1/brands`,
             );
           }
-          const jobs = await Jobs.start(conn.url, log, { supervise: false });
-          const built = await buildServices(config, log, conn, jobs).catch(async (err) => {
-            await jobs.stop();
-            throw err;
-          });
           const results: FileResult[] = [];
-          try {
+          await withServices(conn, config, log, async (services) => {
             for (const file of files) {
               const progress = progressLine(file);
-              const result = await ingestFile(built.services, file, { ...opts, onProgress: progress.update });
+              const result = await ingestFile(services, file, { ...opts, onProgress: progress.update });
               progress.clear();
               results.push(result);
               process.stdout.write(`${describeFileResult(result)}\n`);
             }
-          } finally {
-            await built.close();
-            await jobs.stop();
-          }
+          });
           const failed = results.filter((r) => r.error).length;
           const triage = results.filter((r) =>
             r.reports.some((p) => !p.duplicate && p.state === "triage"),

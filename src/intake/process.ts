@@ -175,6 +175,17 @@ async function processLocked(
   }
 
   const reporterId = await upsertReporter(trx, parsed.reporter);
+  // The report is complete before its events are grouped: grouping reads its format and reporter.
+  await finishReport(trx, id, {
+    state: "parsed",
+    triageReason: null,
+    format: parsed.format,
+    reporterId,
+    missing: parsed.missing,
+    warnings,
+    messageId: report.message_id ?? parsed.messageId ?? headers.messageId ?? null,
+    subject: base.subject,
+  });
   // Resolve and group first, so that each event is written once, complete.
   const pending: PendingEvent[] = events.map((e) => ({
     report_id: id,
@@ -198,16 +209,6 @@ async function processLocked(
     { resolved, caseIds },
   );
   const cases = caseIds.filter((c): c is number => c !== null);
-  await finishReport(trx, id, {
-    state: "parsed",
-    triageReason: null,
-    format: parsed.format,
-    reporterId,
-    missing: parsed.missing,
-    warnings,
-    messageId: report.message_id ?? parsed.messageId ?? headers.messageId ?? null,
-    subject: base.subject,
-  });
   return {
     id,
     state: "parsed",

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import type { DB } from "./db/index.ts";
-import type { Database } from "./db/schema.ts";
+import type { AuditLogTable, Database } from "./db/schema.ts";
 
 export const GENESIS = "0".repeat(64);
 
@@ -18,17 +18,8 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export interface StoredEntry {
-  seq: number;
-  at: Date;
-  actor: string;
-  action: string;
-  subject_type: string;
-  subject_id: string | null;
-  details: unknown;
-  prev_hash: string;
-  hash: string;
-}
+/** An entry as stored; `details` as read back from jsonb. */
+export type StoredEntry = Omit<AuditLogTable, "details"> & { details: unknown };
 
 /** JSON with sorted keys, so that the same content always hashes the same (jsonb reorders keys). */
 export function canonicalJson(value: unknown): string {

@@ -142,33 +142,38 @@ export interface CliResult {
   stderr: string;
 }
 
+/** `abusedesk ARGS` as a child process, with its output collected. */
+function launch(args: string[], env: Record<string, string | undefined>, logLevel: string) {
+  const child = spawn(process.execPath, [path.join(ROOT, "bin", "abusedesk.js"), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ABUSEDESK_LOG_LEVEL: logLevel, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const out = { stdout: "", stderr: "" };
+  child.stdout.on("data", (d) => {
+    out.stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    out.stderr += d;
+  });
+  return { child, out };
+}
+
 /** Runs `abusedesk ARGS` as a child process, as a user would. */
 export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 60_000,
 ): Promise<CliResult> {
+  const { child, out } = launch(args, env, "warn");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin", "abusedesk.js"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ABUSEDESK_LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`abusedesk ${args.join(" ")} did not finish within ${timeoutMs} ms\n${stderr}`));
+      reject(new Error(`abusedesk ${args.join(" ")} did not finish within ${timeoutMs} ms\n${out.stderr}`));
     }, timeoutMs);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout: out.stdout, stderr: out.stderr });
     });
   });
 }
@@ -179,36 +184,27 @@ export function spawnCli(
   env: Record<string, string | undefined> = {},
   ready = /abusedesk is running/,
 ) {
-  const child = spawn(process.execPath, [path.join(ROOT, "bin", "abusedesk.js"), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ABUSEDESK_LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
+  const { child, out } = launch(args, env, "info");
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
   const started = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready within 60 s:\n${stdout}\n${stderr}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`not ready within 60 s:\n${out.stdout}\n${out.stderr}`)),
+      60_000,
+    );
     child.stdout.on("data", () => {
-      if (ready.test(stdout)) {
+      if (ready.test(out.stdout)) {
         clearTimeout(timer);
         resolve();
       }
     });
     exited.then(({ code }) => {
       clearTimeout(timer);
-      reject(new Error(`exited with ${code} before it was ready:\n${stdout}\n${stderr}`));
+      reject(new Error(`exited with ${code} before it was ready:\n${out.stdout}\n${out.stderr}`));
     });
   });
-  return { child, started, exited, output: () => ({ stdout, stderr }) };
+  return { child, started, exited, output: () => ({ ...out }) };
 }
 
 export async function freePort(): Promise<number> {

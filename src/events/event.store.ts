@@ -4,7 +4,14 @@
  * routes present.
  */
 import { isIP } from "node:net";
-import { type Kysely, sql, type Transaction } from "kysely";
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SqlBool,
+  sql,
+  type Transaction,
+} from "kysely";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { ParsedEvent } from "../parsers/types.ts";
@@ -188,25 +195,21 @@ export interface EventFilter {
 }
 
 export async function listEvents(db: DB, f: EventFilter): Promise<{ rows: EventRow[]; total: number }> {
-  let q = selectEvents(db, true);
-  let count = db.selectFrom("events as e").select((eb) => eb.fn.countAll<number>().as("n"));
-  if (f.reportId !== undefined) {
-    q = q.where("e.report_id", "=", f.reportId);
-    count = count.where("e.report_id", "=", f.reportId);
-  }
-  if (f.caseId !== undefined) {
-    q = q.where("e.case_id", "=", f.caseId);
-    count = count.where("e.case_id", "=", f.caseId);
-  }
-  if (f.customer !== undefined) {
-    q = q.where("e.customer_id", "=", f.customer);
-    count = count.where("e.customer_id", "=", f.customer);
-  }
-  if (f.category !== undefined) {
-    q = q.where("e.category", "=", f.category);
-    count = count.where("e.category", "=", f.category);
-  }
+  // One set of conditions for the page and for the total.
+  const matching = (eb: ExpressionBuilder<Database & { e: Database["events"] }, "e">) => {
+    const c: Expression<SqlBool>[] = [];
+    if (f.reportId !== undefined) c.push(eb("e.report_id", "=", f.reportId));
+    if (f.caseId !== undefined) c.push(eb("e.case_id", "=", f.caseId));
+    if (f.customer !== undefined) c.push(eb("e.customer_id", "=", f.customer));
+    if (f.category !== undefined) c.push(eb("e.category", "=", f.category));
+    return eb.and(c);
+  };
+  let q = selectEvents(db, true).where(matching);
   if (f.before !== undefined) q = q.where("e.id", "<", f.before);
+  const count = db
+    .selectFrom("events as e")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where(matching);
   const [rows, total] = await Promise.all([
     q.orderBy("e.id", "desc").limit(f.limit).execute(),
     count.executeTakeFirstOrThrow(),

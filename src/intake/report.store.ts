@@ -4,7 +4,7 @@
  * the table itself (state 'processing'), taken with SKIP LOCKED under a lease so no two workers process one.
  */
 import { createHash } from "node:crypto";
-import { sql, type Transaction } from "kysely";
+import { type Expression, type ExpressionBuilder, type SqlBool, sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
 import type { DB } from "../db/index.ts";
@@ -343,25 +343,21 @@ export interface ReportFilter {
 }
 
 export async function listReports(db: DB, f: ReportFilter): Promise<{ rows: ReportRow[]; total: number }> {
-  let q = selectReports(db);
-  let count = db.selectFrom("reports as r").select((eb) => eb.fn.countAll<number>().as("n"));
-  if (f.state) {
-    q = q.where("r.state", "=", f.state);
-    count = count.where("r.state", "=", f.state);
-  }
-  if (f.messageId) {
-    q = q.where("r.message_id", "=", f.messageId);
-    count = count.where("r.message_id", "=", f.messageId);
-  }
-  if (f.brand) {
-    q = q.where("r.brand_id", "=", f.brand);
-    count = count.where("r.brand_id", "=", f.brand);
-  }
-  if (f.channel) {
-    q = q.where("r.channel", "=", f.channel);
-    count = count.where("r.channel", "=", f.channel);
-  }
+  // One set of conditions for the page and for the total.
+  const matching = (eb: ExpressionBuilder<Database & { r: Database["reports"] }, "r">) => {
+    const c: Expression<SqlBool>[] = [];
+    if (f.state) c.push(eb("r.state", "=", f.state));
+    if (f.messageId) c.push(eb("r.message_id", "=", f.messageId));
+    if (f.brand) c.push(eb("r.brand_id", "=", f.brand));
+    if (f.channel) c.push(eb("r.channel", "=", f.channel));
+    return eb.and(c);
+  };
+  let q = selectReports(db).where(matching);
   if (f.before !== undefined) q = q.where("r.id", "<", f.before);
+  const count = db
+    .selectFrom("reports as r")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where(matching);
   const [rows, total] = await Promise.all([
     q.orderBy("r.id", "desc").limit(f.limit).execute(),
     count.executeTakeFirstOrThrow(),

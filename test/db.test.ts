@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { sql } from "kysely";
+import { Migrator, sql } from "kysely";
 import { SYSTEM } from "../src/auth/auth.store.ts";
-import { connect, migrate } from "../src/db/index.ts";
+import { connect, migrate, migrations } from "../src/db/index.ts";
 import { loadDemo } from "../src/demo.ts";
 import { migratedDatabase, quietLog, testDatabase } from "./helpers.ts";
 
@@ -17,7 +17,13 @@ test("migrations bring an empty database up to the whole data model, and a secon
   const conn = await connect({ databaseUrl: tdb.url, dataDir: "unused", log: quietLog });
   try {
     const applied = await migrate(conn.db);
-    assert.deepEqual(applied, ["0001_initial", "0002_intake", "0003_inventory", "0004_cases"]);
+    assert.deepEqual(applied, [
+      "0001_initial",
+      "0002_intake",
+      "0003_inventory",
+      "0004_cases",
+      "0005_event_references",
+    ]);
     assert.deepEqual(await migrate(conn.db), []);
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(
@@ -44,6 +50,50 @@ test("migrations bring an empty database up to the whole data model, and a secon
     ]) {
       assert.ok(names.includes(t), `table ${t} exists`);
     }
+  } finally {
+    await conn.close();
+    await tdb.drop();
+  }
+});
+
+test("a database with events from before 0005 keeps them whole: details and resolution snapshots become json", async () => {
+  const tdb = await testDatabase();
+  const conn = await connect({ databaseUrl: tdb.url, dataDir: "unused", log: quietLog });
+  try {
+    const migrator = new Migrator({ db: conn.db, provider: { getMigrations: async () => migrations } });
+    const upTo4 = await migrator.migrateTo("0004_cases");
+    assert.equal(upTo4.error, undefined);
+    await sql`insert into brands (id, name, country, time_zone, languages, policy_profile)
+      values ('x2com-nl', 'X2com', 'NL', 'Europe/Amsterdam', '{nl}', 'x2com-nl')`.execute(conn.db);
+    await sql`insert into customers (id, brand_id, name) values ('c1', 'x2com-nl', 'Bakkerij')`.execute(
+      conn.db,
+    );
+    await sql`insert into reports (channel, sha256, raw, size) values ('api', repeat('b', 64), 'x', 1)`.execute(
+      conn.db,
+    );
+    await sql`insert into events (report_id, brand_id, customer_id, category, kind, subject_ip, received_at,
+        details, resolution, resolution_detail)
+      values (1, 'x2com-nl', 'c1', 'spam', 'abuse', '192.0.2.1', now(), '{"line": 2, "tag": "ß ✓"}',
+        'matched', '{"customer_id": "c1", "abuse_contact_pending": true}')`.execute(conn.db);
+    assert.deepEqual(await migrate(conn.db), ["0005_event_references"]);
+    const { rows } = await sql<{ details: unknown; detail: unknown; type: string }>`
+      select details, resolution_detail as detail, pg_typeof(details)::text as type from events`.execute(
+      conn.db,
+    );
+    assert.deepEqual(rows, [
+      {
+        details: { line: 2, tag: "ß ✓" },
+        detail: { customer_id: "c1", abuse_contact_pending: true },
+        type: "json",
+      },
+    ]);
+    // The foreign keys it replaced are gone; their checks remain (see src/db/references.test.ts).
+    const fks = await sql<{ n: number }>`
+      select count(*)::int as n from pg_constraint where conrelid = 'events'::regclass and contype = 'f'`.execute(
+      conn.db,
+    );
+    assert.equal(fks.rows[0]!.n, 0);
+    await assert.rejects(sql`delete from customers where id = 'c1'`.execute(conn.db), { code: "23503" });
   } finally {
     await conn.close();
     await tdb.drop();

@@ -3,7 +3,9 @@
  * one query per event.
  */
 import { sql, type Transaction } from "kysely";
+import { copyField, copyInto } from "../db/copy.ts";
 import type { CaseState, Database } from "../db/schema.ts";
+import { pgText } from "../events/event.store.ts";
 import { AUTOMATIC_DEADLINES, FEED_FORMATS } from "./clocks.ts";
 import type { PlannedCase } from "./keys.ts";
 
@@ -133,13 +135,28 @@ export async function addEvents(
       }
     return s;
   };
-  // A case opened by this batch has no subjects yet (and its counts went in with it): a plain insert.
-  const fresh = subjectsOf(targets.filter((t) => opened.has(t.caseId)));
-  if (fresh.caseId.length > 0) {
-    await sql`
-      insert into case_subjects (case_id, kind, value, event_count, first_seen_at, last_seen_at)
-      select * from unnest(${fresh.caseId}::bigint[], ${fresh.kind}::text[], ${fresh.value}::text[],
-        ${fresh.n}::int[], ${fresh.first}::timestamptz[], ${fresh.last}::timestamptz[])`.execute(trx);
+  // A case opened by this batch has no subjects yet (and its counts went in with it): a plain COPY.
+  const fresh = targets.filter((t) => opened.has(t.caseId));
+  if (fresh.length > 0) {
+    function* rows() {
+      let text = "";
+      for (const t of fresh) {
+        const caseId = copyField(t.caseId);
+        for (const sub of t.plan.subjects.values()) {
+          text += `${caseId}\t${sub.kind}\t${copyField(pgText(sub.value))}\t${sub.count}\t${iso(sub.first)}\t${iso(sub.last)}\n`;
+          if (text.length > 1 << 18) {
+            yield text;
+            text = "";
+          }
+        }
+      }
+      if (text) yield text;
+    }
+    await copyInto(
+      trx,
+      "copy case_subjects (case_id, kind, value, event_count, first_seen_at, last_seen_at) from stdin",
+      rows(),
+    );
   }
   const existing = targets.filter((t) => !opened.has(t.caseId));
   if (existing.length === 0) return;

@@ -3,11 +3,13 @@ import { Kysely, type Migration, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
+import { CopyingClient } from "./copy.ts";
 import { useEmbeddedPostgres } from "./embedded.ts";
 import * as initial from "./migrations/0001_initial.ts";
 import * as intake from "./migrations/0002_intake.ts";
 import * as inventory from "./migrations/0003_inventory.ts";
 import * as cases from "./migrations/0004_cases.ts";
+import * as eventReferences from "./migrations/0005_event_references.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -41,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   "0002_intake": intake,
   "0003_inventory": inventory,
   "0004_cases": cases,
+  "0005_event_references": eventReferences,
 };
 
 export function redact(url: string): string {
@@ -61,7 +64,13 @@ export async function connect(opts: ConnectOptions): Promise<Connection> {
   const where = embedded ? `embedded PostgreSQL in ${opts.dataDir}` : redact(url);
   let pool: pg.Pool;
   try {
-    pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    pool = new pg.Pool({
+      connectionString: url,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+      // COPY … FROM STDIN through Kysely: see copy.ts
+      Client: CopyingClient,
+    });
   } catch (err) {
     throw new UserError(
       `DATABASE_URL is not a valid connection string (${(err as Error).message}); use postgres://user:password@host:5432/dbname`,

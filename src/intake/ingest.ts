@@ -3,12 +3,14 @@
  * at once. When processing fails the report stays stored in state 'processing' and a worker retries it;
  * the caller is still told it was received.
  */
+import { queriesSent } from "../db/copy.ts";
 import type { DB } from "../db/index.ts";
 import { eventSummaryOfReports, eventsOfReports } from "../events/event.store.ts";
 import type { EventRow } from "../events/present.ts";
+import { parseReport } from "../parsers/index.ts";
 import type { Services } from "../server.ts";
 import { mailHeadersOf } from "./envelope.ts";
-import { type ProcessOptions, processReport } from "./process.ts";
+import { hintOf, type ProcessOptions, processReport } from "./process.ts";
 import {
   getReport,
   listReports,
@@ -36,12 +38,14 @@ export async function reportDetail(
   id: number,
   duplicate = false,
   eventLimit = EVENTS_IN_REPORT,
+  /** The event count and cases, when the caller has just processed the report (not counted again). */
+  known?: { count: number; cases: number[] },
 ): Promise<ReportDetail | undefined> {
   const row = await getReport(db, id);
   if (!row) return undefined;
   const [events, summary] = await Promise.all([
     eventsOfReports(db, [id], eventLimit),
-    eventSummaryOfReports(db, [id]),
+    known ? new Map([[id, known]]) : eventSummaryOfReports(db, [id]),
   ]);
   const s = summary.get(id);
   return { row, duplicate, events, eventCount: s?.count ?? 0, cases: s?.cases ?? [] };
@@ -54,14 +58,26 @@ export async function submitReport(
   opts: ProcessOptions & { eventLimit?: number } = {},
 ): Promise<ReportDetail> {
   const headers = mailHeadersOf(input.raw, input.contentType);
-  const ref = await storeReport(services.db, {
+  const storing = storeReport(services.db, {
     ...input,
     messageId: input.messageId ?? headers.messageId ?? null,
     subject: input.subject ?? headers.subject ?? null,
   });
+  // Parse while PostgreSQL stores the bytes: let the insert reach the server first, then parse (CPU) as
+  // it works. A duplicate's parse is thrown away; a failed store throws below as it would have.
+  await queriesSent();
+  const hint = hintOf({
+    filename: input.filename ?? null,
+    content_type: input.contentType ?? null,
+    parse_hint: input.hint ?? {},
+  });
+  const parsed = { hint, outcome: parseReport(input.raw, hint) };
+  const ref = await storing;
+  let known: { count: number; cases: number[] } | undefined;
   if (!ref.duplicate) {
     try {
-      await processReport(services, ref.id, { ...opts, raw: input.raw });
+      const outcome = await processReport(services, ref.id, { ...opts, raw: input.raw, parsed });
+      if (outcome.processedNow) known = { count: outcome.events, cases: outcome.cases.sort((a, b) => a - b) };
     } catch (err) {
       // Stored is stored: a worker takes it again. The submitter sees state "processing".
       services.log.error(
@@ -74,7 +90,7 @@ export async function submitReport(
       }).catch((e) => services.log.error({ err: e, report: ref.id }, "could not record the failure"));
     }
   }
-  const detail = await reportDetail(services.db, ref.id, ref.duplicate, opts.eventLimit);
+  const detail = await reportDetail(services.db, ref.id, ref.duplicate, opts.eventLimit, known);
   if (!detail) throw new Error(`report ${ref.id} vanished after it was stored`);
   return detail;
 }

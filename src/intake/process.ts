@@ -7,7 +7,7 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../db/schema.ts";
 import { insertEvents, unstorableReason } from "../events/event.store.ts";
-import { isParseFailure, type ParseHint, parseReport } from "../parsers/index.ts";
+import { isParseFailure, type ParseHint, type ParseOutcome, parseReport } from "../parsers/index.ts";
 import type { ParsedEvent } from "../parsers/types.ts";
 import type { PendingEvent } from "../pipeline.ts";
 import type { Services } from "../server.ts";
@@ -49,6 +49,11 @@ export interface ProcessOptions {
   onProgress?: (stored: number, total: number) => void;
   /** The report's bytes, when the caller stored them itself just now (they are not read back). */
   raw?: Buffer;
+  /**
+   * The caller's parse of those bytes, begun while they were being stored (a large feed's parse then costs
+   * no time of its own). Used only when its hint is the one the stored report gives; else parsed again.
+   */
+  parsed?: { hint: ParseHint; outcome: Promise<ParseOutcome> };
 }
 
 /** Processes report `id` if it still waits; idempotent and safe to run from several processes at once. */
@@ -151,7 +156,11 @@ async function processLocked(
   const tooMany = rowsOverLimit(report);
   if (tooMany) return triage(tooMany);
 
-  const parsed = await parseReport(report.raw, hintOf(report));
+  const hint = hintOf(report);
+  const parsed =
+    opts.parsed && sameHint(opts.parsed.hint, hint)
+      ? await opts.parsed.outcome
+      : await parseReport(report.raw, hint);
   if (isParseFailure(parsed)) return triage(parsed.reason);
 
   const warnings = [...(parsed.warnings ?? [])];
@@ -213,13 +222,20 @@ async function processLocked(
     id,
     state: "parsed",
     processedNow: true,
-    events: stored.length,
+    events: stored,
     cases: [...new Set(cases)],
     triageReason: null,
   };
 }
 
-function hintOf(report: ReportToProcess): ParseHint {
+function sameHint(a: ParseHint, b: ParseHint): boolean {
+  return (
+    a.filename === b.filename && a.contentType === b.contentType && a.format === b.format && a.type === b.type
+  );
+}
+
+/** How a stored report is parsed: its file name, content type and the hint it was submitted with. */
+export function hintOf(report: Pick<ReportToProcess, "filename" | "content_type" | "parse_hint">): ParseHint {
   const stored = (report.parse_hint ?? {}) as { format?: unknown; type?: unknown };
   const hint: ParseHint = {};
   if (report.filename) hint.filename = report.filename;

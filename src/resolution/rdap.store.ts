@@ -93,7 +93,7 @@ export async function writeContacts(
   const ips = contacts.map((c) => c.ip);
   const infos = contacts.map((c) => JSON.stringify(c.info));
   const result = await sql`
-    update events e set resolution_detail = (e.resolution_detail - 'abuse_contact_pending') || v.info
+    update events e set resolution_detail = ((e.resolution_detail::jsonb - 'abuse_contact_pending') || v.info)::json
       from unnest(${ips}::inet[], ${infos}::jsonb[]) as v(ip, info)
      where ${PENDING} and e.subject_ip = v.ip`.execute(db);
   return Number(result.numAffectedRows ?? 0);

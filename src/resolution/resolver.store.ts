@@ -153,8 +153,8 @@ export async function writeResolutions(
       customer_id = v.customer_id,
       resolution = v.resolution,
       brand_id = coalesce(c.brand_id, e.brand_id, v.range_brand),
-      resolution_detail = case when c.id is null then v.detail
-        else v.detail || jsonb_build_object('customer_name', c.name, 'customer_brand', c.brand_id) end
+      resolution_detail = case when c.id is null then v.detail::json
+        else (v.detail || jsonb_build_object('customer_name', c.name, 'customer_brand', c.brand_id))::json end
     from unnest(${ids}::bigint[], ${customers}::text[], ${resolutions}::text[], ${details}::jsonb[],
                 ${rangeBrands}::text[]) as v(id, customer_id, resolution, detail, range_brand)
       left join customers c on c.id = v.customer_id

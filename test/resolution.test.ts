@@ -125,7 +125,6 @@ test("an event without a time of abuse is resolved at the time it was received, 
   );
   const s = await eventState(db, early!.id);
   assert.equal(s.detail.at_source, "received_at");
-  assert.equal(s.detail.at, "2026-05-20T10:00:00.000Z");
   assert.match(s.detail.note, /no time of the abuse/);
 });
 

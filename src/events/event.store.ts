@@ -51,6 +51,12 @@ export interface EventInsertContext {
   onProgress?: (stored: number, total: number) => void;
 }
 
+/** A JSON value as a COPY field: JSON escapes every control character, so only its backslashes need doubling. */
+function copyJson(value: unknown): string {
+  const json = pgJson(value);
+  return json.includes("\\") ? json.replaceAll("\\", "\\\\") : json;
+}
+
 /** Why an event cannot be stored as it is (the table's checks would refuse the whole report). */
 export function unstorableReason(e: ParsedEvent): string | undefined {
   const s = e.subject;
@@ -85,25 +91,36 @@ export async function insertEvents(
 ): Promise<number> {
   const report = copyField(ctx.reportId);
   const received = copyField(ctx.receivedAt.toISOString());
+  const line = (i: number): string => {
+    const e = events[i]!;
+    const r = outcomes.resolved[i]!;
+    const s = e.subject;
+    return [
+      report,
+      received,
+      e.category,
+      e.kind,
+      copyField(s.ip),
+      copyField(s.port),
+      copyField(pgText(s.url)),
+      copyField(pgText(s.domain)),
+      copyField(pgText(s.email)),
+      copyField(pgText(s.phone)),
+      copyField(e.occurredAt ? e.occurredAt.toISOString() : null),
+      copyJson(e.details ?? {}),
+      copyField(r.brand_id),
+      copyField(r.customer_id),
+      r.resolution,
+      copyJson(r.resolution_detail),
+      copyField(outcomes.caseIds[i] ?? null),
+    ].join("\t");
+  };
   function* chunks() {
     for (let start = 0; start < events.length; start += CHUNK) {
       if (start > 0) ctx.onProgress?.(start, events.length);
       const end = Math.min(start + CHUNK, events.length);
       let text = "";
-      for (let i = start; i < end; i++) {
-        const e = events[i]!;
-        const r = outcomes.resolved[i]!;
-        const s = e.subject;
-        text += `${report}\t${received}\t${copyField(e.category)}\t${copyField(e.kind)}\t${copyField(s.ip)}\t${copyField(
-          s.port,
-        )}\t${copyField(pgText(s.url))}\t${copyField(pgText(s.domain))}\t${copyField(pgText(s.email))}\t${copyField(
-          pgText(s.phone),
-        )}\t${copyField(e.occurredAt ? e.occurredAt.toISOString() : null)}\t${copyField(pgJson(e.details ?? {}))}\t${copyField(
-          r.brand_id,
-        )}\t${copyField(r.customer_id)}\t${r.resolution}\t${copyField(pgJson(r.resolution_detail))}\t${copyField(
-          outcomes.caseIds[i] ?? null,
-        )}\n`;
-      }
+      for (let i = start; i < end; i++) text += `${line(i)}\n`;
       yield text;
     }
   }

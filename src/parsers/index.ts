@@ -68,9 +68,9 @@ function route(raw: Buffer, hint: ParseHint): ParseResult {
   const start = text.replace(/^\uFEFF/, "").trimStart();
   if (format === "xarf" || ctype.includes("json") || /^[{[]/.test(start)) return parseXarfJson(start);
   if (start.startsWith("<")) return parseXmlDocument(start);
-  if (ctype.includes("csv") || /\.csv$/i.test(hint.filename ?? "")) return parseCsvDocument(raw, start, hint);
+  if (ctype.includes("csv") || /\.csv$/i.test(hint.filename ?? "")) return parseCsvDocument(start, hint);
   if (ctype.startsWith("message/") || looksLikeMail(text)) return parseMail(raw, format);
-  if (/^"?timestamp"?,/.test(start)) return parseCsvDocument(raw, start, hint);
+  if (/^"?timestamp"?,/.test(start)) return parseCsvDocument(start, hint);
   if (/\0/.test(text.slice(0, 8192)))
     throw new ReportFormatError("binary data that is neither a zip, a mail nor text");
   return parsePlain(complaintFromText(text));
@@ -83,7 +83,7 @@ function parseXmlDocument(text: string, messageId?: string): ParseResult {
   throw new ReportFormatError("XML document is neither IODEF nor ACNS");
 }
 
-function parseCsvDocument(raw: Buffer, text: string, hint: ParseHint): ParseResult {
+function parseCsvDocument(text: string, hint: ParseHint): ParseResult {
   if (isAbusehubCsv(text)) {
     const events = parseAbusehubCsv(text);
     const reporter = { org: "AbuseHUB" };
@@ -99,7 +99,8 @@ function parseCsvDocument(raw: Buffer, text: string, hint: ParseHint): ParseResu
       "CSV without a known report type: give the Shadowserver type (type=…) or its original file name",
     );
   }
-  return parseShadowserverFile(raw, hint);
+  // Not a zip (route looked): the text decoded already is the CSV.
+  return parseShadowserverFile(text, hint);
 }
 
 function parseMail(raw: Buffer, format: string | undefined): ParseResult {

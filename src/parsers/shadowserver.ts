@@ -372,14 +372,17 @@ function shadowserverTime(ts: string): Date | null {
   return Number.isNaN(t) ? null : new Date(t);
 }
 
-/** A Shadowserver CSV or zip (bytes) with a type from the caller or the file name. */
+/** A Shadowserver CSV or zip (bytes, or the text of a CSV) with a type from the caller or the file name. */
 export function parseShadowserverFile(
-  data: Uint8Array,
+  data: Uint8Array | string,
   hint: { filename?: string; type?: string },
   options: ShadowserverOptions = {},
 ): ParseResult {
-  const isZip = data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04;
-  const files: CsvFile[] = isZip ? unzipCsv(data) : [{ name: hint.filename ?? "", data }];
+  const isZip =
+    typeof data !== "string" && data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04;
+  const files: { name: string; data: Uint8Array | string }[] = isZip
+    ? unzipCsv(data)
+    : [{ name: hint.filename ?? "", data }];
   if (files.length === 0) throw new ReportFormatError("zip holds no CSV file");
   const results: ParseResult[] = [];
   for (const f of files) {

@@ -255,6 +255,9 @@ export class ResolutionIndex {
    * When none matches, the IP's answer is returned, so that "in our range" is not lost.
    */
   resolve(subject: ResolvableSubject, at: Time, options: { phoneCountry?: PhoneCountry } = {}): Resolution {
+    // An address alone (every row of a feed): its own answer, without the bookkeeping below.
+    if (subject.ip && !subject.url && !subject.domain && !subject.email && !subject.phone)
+      return this.resolveIp(subject.ip, at);
     const answers: Resolution[] = [];
     const attempt = (r: Resolution) => {
       answers.push(r);

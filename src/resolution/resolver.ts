@@ -200,9 +200,11 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
 
   const decide = (l: Live, e: PendingEvent & { id?: number }): ResolutionRow => {
     const at = e.occurred_at ?? e.received_at;
-    const r = l.index.resolve(e.subject, at, {
-      phoneCountry: (e.brand_id && l.brandCountries.get(e.brand_id)) || "NL",
-    });
+    const r = e.subject.phone
+      ? l.index.resolve(e.subject, at, {
+          phoneCountry: (e.brand_id && l.brandCountries.get(e.brand_id)) || "NL",
+        })
+      : l.index.resolve(e.subject, at);
     // The moment resolved for is the event's own occurred_at or received_at (at_source says which); the
     // customer is the event's customer_id: neither is copied here (a feed has 100,000 snapshots).
     const detail: Record<string, unknown> = {

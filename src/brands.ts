@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { appendAudit } from "./audit.ts";
 import type { Actor } from "./auth/auth.store.ts";
-import { requireAbility } from "./auth/http.ts";
 import type { DB } from "./db/index.ts";
 import type { RouteModule } from "./server.ts";
 
@@ -145,13 +144,13 @@ export const brandsApi: RouteModule = (app, { db }) => {
   app.get(
     "/api/v1/brands",
     {
+      config: { ability: "read" },
       schema: {
         tags: ["brands"],
         response: { 200: z.object({ items: z.array(BrandView), next_cursor: z.null(), total: z.number() }) },
       },
     },
-    async (req) => {
-      requireAbility(req, "read");
+    async () => {
       const items = await listBrands(db);
       return { items, next_cursor: null, total: items.length };
     },

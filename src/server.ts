@@ -22,7 +22,7 @@ import {
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import client from "prom-client";
-import { bearerAuth, HttpError } from "./auth/http.ts";
+import { authorize, bearerAuth, HttpError, requireDeclaredAbility } from "./auth/http.ts";
 import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
 import type { Jobs } from "./jobs.ts";
@@ -151,9 +151,12 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
 
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
-  // Every /api/v1 route is authenticated; each route then asks for the ability it needs.
+  // Every /api/v1 route is authenticated, then authorised for the ability it declares
+  // (`config: { ability }`), before its input is validated. A route that declares none does not start.
   await app.register(async (api) => {
+    api.addHook("onRoute", requireDeclaredAbility);
     api.addHook("onRequest", bearerAuth(services.db));
+    api.addHook("preValidation", authorize);
     for (const mod of routes.api) mod(api as unknown as App, services);
   });
   for (const mod of routes.web) mod(app, services);

@@ -11,6 +11,10 @@ declare module "fastify" {
   interface FastifyRequest {
     actor: Actor | null;
   }
+  interface FastifyContextConfig {
+    /** What the caller must be allowed to do; every /api/v1 route declares it (see `authorize`). */
+    ability?: Ability;
+  }
 }
 
 export class HttpError extends Error {
@@ -67,4 +71,26 @@ export function requireAbility(req: FastifyRequest, ability: Ability): Actor {
     throw new HttpError(403, `the role ${actor.role} may not do this (it needs the "${ability}" permission)`);
   }
   return actor;
+}
+
+/**
+ * preValidation hook for /api/v1: the route's declared ability, checked before its input is validated, so
+ * a role without the right is told 403, not what is wrong with a request it may not make anyway.
+ */
+export async function authorize(req: FastifyRequest): Promise<void> {
+  const ability = req.routeOptions.config.ability;
+  if (!ability) throw new HttpError(403, "this route declares no permission, so no one may use it");
+  requireAbility(req, ability);
+}
+
+/** onRoute hook for /api/v1: a route without a declared ability is a programming error, found at start. */
+export function requireDeclaredAbility(route: { method: string | string[]; url: string; config?: unknown }) {
+  if (!(route.config as { ability?: Ability } | undefined)?.ability)
+    throw new Error(`route ${String(route.method)} ${route.url} declares no ability (config: { ability })`);
+}
+
+/** The actor of a request that passed `authorize`. */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.actor) throw new HttpError(401, "sign in or send an API token first");
+  return req.actor;
 }

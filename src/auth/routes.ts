@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { RouteModule } from "../server.ts";
 import { createToken, createUser, login, logout } from "./auth.store.ts";
-import { HttpError, httpError, requireAbility, SESSION_COOKIE, sessionActor } from "./http.ts";
+import { actorOf, HttpError, httpError, SESSION_COOKIE, sessionActor } from "./http.ts";
 import { ROLES } from "./roles.ts";
 
 const ActorView = z.object({
@@ -12,14 +12,19 @@ const ActorView = z.object({
 });
 
 export const authApi: RouteModule = (app, { db }) => {
-  app.get("/api/v1/me", { schema: { tags: ["auth"], response: { 200: ActorView } } }, async (req) => {
-    const actor = requireAbility(req, "read");
-    return { kind: actor.kind, name: actor.name, role: actor.role };
-  });
+  app.get(
+    "/api/v1/me",
+    { config: { ability: "read" }, schema: { tags: ["auth"], response: { 200: ActorView } } },
+    async (req) => {
+      const actor = actorOf(req);
+      return { kind: actor.kind, name: actor.name, role: actor.role };
+    },
+  );
 
   app.post(
     "/api/v1/users",
     {
+      config: { ability: "admin" },
       schema: {
         tags: ["auth"],
         body: z.object({ email: z.string(), role: z.enum(ROLES), name: z.string().optional() }),
@@ -29,7 +34,7 @@ export const authApi: RouteModule = (app, { db }) => {
       },
     },
     async (req, reply) => {
-      const actor = requireAbility(req, "admin");
+      const actor = actorOf(req);
       const result = await createUser(db, actor, req.body);
       if (!result.ok) throw httpError(result.error);
       reply.code(201);
@@ -40,6 +45,7 @@ export const authApi: RouteModule = (app, { db }) => {
   app.post(
     "/api/v1/tokens",
     {
+      config: { ability: "admin" },
       schema: {
         tags: ["auth"],
         body: z.object({ name: z.string().min(1), role: z.enum(ROLES) }),
@@ -49,7 +55,7 @@ export const authApi: RouteModule = (app, { db }) => {
       },
     },
     async (req, reply) => {
-      const actor = requireAbility(req, "admin");
+      const actor = actorOf(req);
       const result = await createToken(db, actor, req.body);
       if (!result.ok) throw httpError(result.error);
       reply.code(201);

@@ -1,8 +1,9 @@
 /**
  * The cases API: the queue, one case with its proposal, and what people do to cases. Every route
- * validates (zod), authorises (an ability), calls one function and presents the result.
+ * declares its ability (checked before validation, see server.ts), validates (zod), calls one function and
+ * presents the result.
  */
-import { HttpError, httpError, requireAbility } from "../auth/http.ts";
+import { actorOf, HttpError, httpError } from "../auth/http.ts";
 import type { RouteModule } from "../server.ts";
 import { bulkChange } from "./bulk.ts";
 import { decodeCursor, encodeCursor, listCases, readCase } from "./cases.store.ts";
@@ -41,9 +42,11 @@ const tags = ["cases"];
 export const casesApi: RouteModule = (app, { db, policies }) => {
   app.get(
     "/api/v1/cases",
-    { schema: { tags, querystring: CaseListQuery, response: { 200: CaseList } } },
+    {
+      config: { ability: "read" },
+      schema: { tags, querystring: CaseListQuery, response: { 200: CaseList } },
+    },
     async (req) => {
-      requireAbility(req, "read");
       const { cursor: rawCursor, limit, ...filter } = req.query;
       const cursor = rawCursor ? decodeCursor(rawCursor) : undefined;
       if (rawCursor && !cursor)
@@ -62,9 +65,8 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.get(
     "/api/v1/cases/:id",
-    { schema: { tags, params: CaseParams, response: { 200: CaseView } } },
+    { config: { ability: "read" }, schema: { tags, params: CaseParams, response: { 200: CaseView } } },
     async (req) => {
-      requireAbility(req, "read");
       const result = await readCase(db, policies, req.params.id);
       if (!result.ok) throw httpError(result.error);
       return presentCase(result.value.bundle, result.value.assessment);
@@ -73,9 +75,12 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.post(
     "/api/v1/cases/:id/actions",
-    { schema: { tags, params: CaseParams, body: ActionBody, response: { 201: ActionOutcome } } },
+    {
+      config: { ability: "work" },
+      schema: { tags, params: CaseParams, body: ActionBody, response: { 201: ActionOutcome } },
+    },
     async (req, reply) => {
-      const actor = requireAbility(req, "work");
+      const actor = actorOf(req);
       const result = await takeAction(db, policies, actor, req.params.id, req.body);
       if (!result.ok) throw httpError(result.error);
       reply.code(201);
@@ -85,9 +90,12 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.post(
     "/api/v1/cases/:id/actions/:actionId/approve",
-    { schema: { tags, params: ActionParams, body: ApproveBody, response: { 200: ActionOutcome } } },
+    {
+      config: { ability: "approve" },
+      schema: { tags, params: ActionParams, body: ApproveBody, response: { 200: ActionOutcome } },
+    },
     async (req) => {
-      const actor = requireAbility(req, "approve");
+      const actor = actorOf(req);
       const result = await approveAction(
         db,
         policies,
@@ -103,9 +111,9 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.post(
     "/api/v1/cases/:id/transitions",
-    { schema: { tags, params: CaseParams, body: TransitionBody } },
+    { config: { ability: "work" }, schema: { tags, params: CaseParams, body: TransitionBody } },
     async (req) => {
-      const actor = requireAbility(req, "work");
+      const actor = actorOf(req);
       const result = await transitionCase(db, actor, req.params.id, req.body);
       if (!result.ok) throw httpError(result.error);
       return result.value;
@@ -114,9 +122,9 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.post(
     "/api/v1/cases/:id/notes",
-    { schema: { tags, params: CaseParams, body: NoteBody } },
+    { config: { ability: "work" }, schema: { tags, params: CaseParams, body: NoteBody } },
     async (req, reply) => {
-      const actor = requireAbility(req, "work");
+      const actor = actorOf(req);
       const result = await addNote(db, actor, req.params.id, req.body);
       if (!result.ok) throw httpError(result.error);
       reply.code(201);
@@ -126,9 +134,9 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.post(
     "/api/v1/cases/:id/assign",
-    { schema: { tags, params: CaseParams, body: AssignBody } },
+    { config: { ability: "work" }, schema: { tags, params: CaseParams, body: AssignBody } },
     async (req) => {
-      const actor = requireAbility(req, "work");
+      const actor = actorOf(req);
       const result = await assignCase(db, actor, req.params.id, req.body);
       if (!result.ok) throw httpError(result.error);
       return result.value;
@@ -137,9 +145,9 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.post(
     "/api/v1/cases/:id/facts",
-    { schema: { tags, params: CaseParams, body: FactsBody } },
+    { config: { ability: "work" }, schema: { tags, params: CaseParams, body: FactsBody } },
     async (req) => {
-      const actor = requireAbility(req, "work");
+      const actor = actorOf(req);
       const result = await setFacts(db, actor, req.params.id, req.body);
       if (!result.ok) throw httpError(result.error);
       return result.value;
@@ -148,9 +156,9 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.post(
     "/api/v1/cases/:id/merge",
-    { schema: { tags, params: CaseParams, body: MergeBody } },
+    { config: { ability: "work" }, schema: { tags, params: CaseParams, body: MergeBody } },
     async (req) => {
-      const actor = requireAbility(req, "work");
+      const actor = actorOf(req);
       const result = await mergeCases(db, actor, req.params.id, req.body);
       if (!result.ok) throw httpError(result.error);
       return result.value;
@@ -159,9 +167,9 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.post(
     "/api/v1/cases/:id/split",
-    { schema: { tags, params: CaseParams, body: SplitBody } },
+    { config: { ability: "work" }, schema: { tags, params: CaseParams, body: SplitBody } },
     async (req, reply) => {
-      const actor = requireAbility(req, "work");
+      const actor = actorOf(req);
       const result = await splitCase(db, actor, req.params.id, req.body);
       if (!result.ok) throw httpError(result.error);
       reply.code(201);
@@ -171,9 +179,9 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
 
   app.post(
     "/api/v1/cases/bulk",
-    { schema: { tags, body: BulkBody, response: { 200: BulkOutcomeView } } },
+    { config: { ability: "work" }, schema: { tags, body: BulkBody, response: { 200: BulkOutcomeView } } },
     async (req) => {
-      const actor = requireAbility(req, "work");
+      const actor = actorOf(req);
       const { ids, filter, action, to, owner, reason } = req.body;
       const command =
         action === "close"

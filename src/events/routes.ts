@@ -1,6 +1,6 @@
 /** GET /api/v1/events: events, newest first, by report, case, customer or category. */
 import { z } from "zod";
-import { HttpError, requireAbility } from "../auth/http.ts";
+import { HttpError } from "../auth/http.ts";
 import type { RouteModule } from "../server.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { listEvents } from "./event.store.ts";
@@ -24,9 +24,11 @@ const EventList = z.object({
 export const eventsApi: RouteModule = (app, { db }) => {
   app.get(
     "/api/v1/events",
-    { schema: { tags: ["events"], querystring: EventQuery, response: { 200: EventList } } },
+    {
+      config: { ability: "read" },
+      schema: { tags: ["events"], querystring: EventQuery, response: { 200: EventList } },
+    },
     async (req) => {
-      requireAbility(req, "read");
       const q = req.query;
       const before = decodeCursor(q.cursor);
       if (before === "invalid") throw new HttpError(400, "the cursor is not one this list gave out");

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import { HttpError, requireAbility } from "../auth/http.ts";
+import { actorOf, HttpError, requireAbility } from "../auth/http.ts";
 import { decodeCursor, encodeCursor } from "../events/cursor.ts";
 import type { App, RouteModule } from "../server.ts";
 import { normalizeMessageId } from "./envelope.ts";
@@ -103,6 +103,7 @@ export const intakeApi: RouteModule = (parent, services) => {
     app.post(
       "/api/v1/reports",
       {
+        config: { ability: "submit" },
         bodyLimit: API_MAX_BYTES + 1,
         schema: {
           tags: ["reports"],
@@ -116,7 +117,7 @@ export const intakeApi: RouteModule = (parent, services) => {
         },
       },
       async (req, reply) => {
-        const actor = requireAbility(req, "submit");
+        const actor = actorOf(req);
         const q = req.query;
         if (q.received_at) requireAbility(req, "admin");
         const raw = req.body as unknown;
@@ -149,9 +150,11 @@ export const intakeApi: RouteModule = (parent, services) => {
 
   parent.get(
     "/api/v1/reports/:id",
-    { schema: { tags: ["reports"], params: ReportParams, response: { 200: ReportView } } },
+    {
+      config: { ability: "read" },
+      schema: { tags: ["reports"], params: ReportParams, response: { 200: ReportView } },
+    },
     async (req) => {
-      requireAbility(req, "read");
       const detail = await reportDetail(db, req.params.id);
       if (!detail) throw new HttpError(404, `there is no report ${req.params.id}`);
       return presentReport(detail);
@@ -161,6 +164,7 @@ export const intakeApi: RouteModule = (parent, services) => {
   parent.get(
     "/api/v1/reports",
     {
+      config: { ability: "read" },
       schema: {
         tags: ["reports"],
         summary: "Reports, newest first: the triage queue is ?state=triage; ?message_id= finds a mail",
@@ -169,7 +173,6 @@ export const intakeApi: RouteModule = (parent, services) => {
       },
     },
     async (req) => {
-      requireAbility(req, "read");
       const q = req.query;
       const before = decodeCursor(q.cursor);
       if (before === "invalid") throw new HttpError(400, "the cursor is not one this list gave out");
@@ -194,6 +197,7 @@ export const intakeApi: RouteModule = (parent, services) => {
   parent.get(
     "/api/v1/reports/:id/raw",
     {
+      config: { ability: "read" },
       schema: {
         tags: ["reports"],
         summary: "The original bytes, as an attachment (reported content is hostile: never shown inline)",
@@ -201,7 +205,6 @@ export const intakeApi: RouteModule = (parent, services) => {
       },
     },
     async (req, reply) => {
-      requireAbility(req, "read");
       const raw = await getRaw(db, req.params.id);
       if (!raw) throw new HttpError(404, `there is no report ${req.params.id}`);
       const name = `report-${req.params.id}${extensionOf(raw.filename)}`;

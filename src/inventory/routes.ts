@@ -4,7 +4,7 @@
  * "who held this at that time?".
  */
 import { z } from "zod";
-import { HttpError, httpError, requireAbility } from "../auth/http.ts";
+import { actorOf, HttpError, httpError } from "../auth/http.ts";
 import { resolverFor } from "../resolution/resolver.ts";
 import type { App, RouteModule } from "../server.ts";
 import {
@@ -192,6 +192,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
   parent.get(
     "/api/v1/customers",
     {
+      config: { ability: "read" },
       schema: {
         tags: ["customers"],
         querystring: z.object({
@@ -214,7 +215,6 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req) => {
-      requireAbility(req, "read");
       const after = decodeCustomerCursor(req.query.cursor);
       if (after === "invalid") throw new HttpError(400, "the cursor is not one this list gave out");
       const page = await listCustomers(db, { ...req.query, after });
@@ -229,6 +229,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
   parent.post(
     "/api/v1/customers",
     {
+      config: { ability: "admin" },
       schema: {
         tags: ["customers"],
         body: z.object({
@@ -252,7 +253,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req, reply) => {
-      const actor = requireAbility(req, "admin");
+      const actor = actorOf(req);
       const b = req.body;
       const result = await createCustomer(db, actor, {
         ...b,
@@ -272,9 +273,11 @@ export const inventoryApi: RouteModule = (parent, services) => {
 
   parent.get(
     "/api/v1/customers/:id",
-    { schema: { tags: ["customers"], params: CustomerParams, response: { 200: CustomerView } } },
+    {
+      config: { ability: "read" },
+      schema: { tags: ["customers"], params: CustomerParams, response: { 200: CustomerView } },
+    },
     async (req) => {
-      requireAbility(req, "read");
       const customer = await getCustomer(db, req.params.id);
       if (!customer) throw new HttpError(404, `there is no customer ${req.params.id}`);
       return presentCustomer(customer);
@@ -284,6 +287,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
   parent.patch(
     "/api/v1/customers/:id",
     {
+      config: { ability: "admin" },
       schema: {
         tags: ["customers"],
         params: CustomerParams,
@@ -301,7 +305,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req) => {
-      const actor = requireAbility(req, "admin");
+      const actor = actorOf(req);
       const result = await updateCustomer(db, actor, req.params.id, req.body);
       if (!result.ok) throw httpError(result.error);
       return presentCustomer(result.value);
@@ -311,6 +315,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
   parent.post(
     "/api/v1/customers/:id/verifications",
     {
+      config: { ability: "admin" },
       schema: {
         tags: ["customers"],
         summary: "Record a know-your-customer check (abuse policy §9)",
@@ -327,7 +332,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req, reply) => {
-      const actor = requireAbility(req, "admin");
+      const actor = actorOf(req);
       const b = req.body;
       const result = await addVerification(db, actor, req.params.id, {
         method: b.method,
@@ -349,6 +354,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
   parent.get(
     "/api/v1/inventory/ranges",
     {
+      config: { ability: "read" },
       schema: {
         tags: ["inventory"],
         querystring: z.object({ brand: z.string().max(63).optional() }),
@@ -356,7 +362,6 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req) => {
-      requireAbility(req, "read");
       const items = (await listBrandRanges(db, req.query.brand)).map(presentRange);
       return { items, next_cursor: null, total: items.length };
     },
@@ -365,6 +370,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
   parent.post(
     "/api/v1/inventory/ranges",
     {
+      config: { ability: "admin" },
       schema: {
         tags: ["inventory"],
         body: z.object({
@@ -376,7 +382,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req, reply) => {
-      const actor = requireAbility(req, "admin");
+      const actor = actorOf(req);
       const result = await addBrandRange(db, actor, req.body.brand, req.body.cidr, req.body.note ?? null);
       if (!result.ok) throw httpError(result.error);
       reply.code(result.value.created ? 201 : 200);
@@ -387,6 +393,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
   parent.delete(
     "/api/v1/inventory/ranges/:id",
     {
+      config: { ability: "admin" },
       schema: {
         tags: ["inventory"],
         params: z.object({ id: z.coerce.number().int().positive() }),
@@ -394,7 +401,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req) => {
-      const actor = requireAbility(req, "admin");
+      const actor = actorOf(req);
       const result = await removeBrandRange(db, actor, req.params.id);
       if (!result.ok) throw httpError(result.error);
       return presentRange(result.value);
@@ -404,6 +411,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
   parent.get(
     "/api/v1/inventory/resolve",
     {
+      config: { ability: "read" },
       schema: {
         tags: ["inventory"],
         summary: "Who held this subject at that time?",
@@ -430,7 +438,6 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req) => {
-      requireAbility(req, "read");
       const { at, ...subject } = req.query;
       const resolver = await resolverFor(db, log);
       const r = await resolver.lookup(subject, at ? new Date(at) : new Date());
@@ -452,6 +459,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
   parent.post(
     "/api/v1/inventory/reresolve",
     {
+      config: { ability: "admin" },
       schema: {
         tags: ["inventory"],
         summary: "Resolve not-ours and pending events again (matched events keep their snapshot)",
@@ -465,7 +473,6 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req) => {
-      requireAbility(req, "admin");
       const resolver = await resolverFor(db, log);
       return resolver.reresolve(db, {
         since: req.body?.since ? new Date(req.body.since) : null,
@@ -487,6 +494,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
     app.post(
       "/api/v1/inventory/import",
       {
+        config: { ability: "admin" },
         schema: {
           tags: ["inventory"],
           summary:
@@ -499,7 +507,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
         },
       },
       async (req, reply) => {
-        const actor = requireAbility(req, "admin");
+        const actor = actorOf(req);
         const body = req.body as unknown;
         if (!Buffer.isBuffer(body) || body.length === 0) {
           throw new HttpError(

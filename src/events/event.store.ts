@@ -14,8 +14,9 @@ import {
 import { copyField, copyInto } from "../db/copy.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
-import type { ParsedEvent } from "../parsers/types.ts";
-import type { Resolved } from "../pipeline.ts";
+import type { ParsedEvent, Subject } from "../parsers/types.ts";
+import type { Resolved, StoredEvent } from "../pipeline.ts";
+import type { Category } from "../taxonomy.ts";
 import type { EventRow } from "./present.ts";
 
 /** Rows per chunk of COPY text: encoded while PostgreSQL stores the chunk before. */
@@ -154,6 +155,37 @@ export async function writeEventOutcomes(
       ${stored.map((s) => s.e.brand_id)}::text[], ${stored.map((s) => s.caseId)}::bigint[])
       as v(id, customer_id, resolution, detail, brand_id, case_id)
     where ev.id = v.id`.execute(trx);
+}
+
+/** The columns of an event the pipeline works on (re-resolution reads events back with these). */
+export const STORED_EVENT_COLUMNS = sql`e.id, e.report_id, e.brand_id, e.category, e.kind,
+  host(e.subject_ip) as subject_ip, e.subject_port, e.subject_url, e.subject_domain, e.subject_email,
+  e.subject_phone, e.occurred_at, e.received_at`;
+
+export type StoredEventRow = Omit<
+  EventRow,
+  "customer_id" | "customer_name" | "resolution" | "case_id" | "details"
+>;
+
+/** A row of STORED_EVENT_COLUMNS as the pipeline's StoredEvent. */
+export function storedEventOf(r: StoredEventRow): StoredEvent {
+  const subject: Subject = {};
+  if (r.subject_ip !== null) subject.ip = r.subject_ip;
+  if (r.subject_port !== null) subject.port = r.subject_port;
+  if (r.subject_url !== null) subject.url = r.subject_url;
+  if (r.subject_domain !== null) subject.domain = r.subject_domain;
+  if (r.subject_email !== null) subject.email = r.subject_email;
+  if (r.subject_phone !== null) subject.phone = r.subject_phone;
+  return {
+    id: Number(r.id),
+    report_id: Number(r.report_id),
+    brand_id: r.brand_id,
+    category: r.category as Category,
+    kind: r.kind,
+    subject,
+    occurred_at: r.occurred_at,
+    received_at: r.received_at,
+  };
 }
 
 /** The base query of every event list: events with their customer's name. */

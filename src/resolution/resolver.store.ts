@@ -4,9 +4,8 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../db/schema.ts";
-import type { Subject } from "../parsers/types.ts";
+import { STORED_EVENT_COLUMNS, type StoredEventRow, storedEventOf } from "../events/event.store.ts";
 import type { StoredEvent } from "../pipeline.ts";
-import type { Category, Kind } from "../taxonomy.ts";
 import type { Assignment, ProviderRange, ResourceKind } from "./types.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -164,45 +163,6 @@ export async function writeResolutions(
   return written;
 }
 
-interface EventRow {
-  id: number;
-  report_id: number;
-  brand_id: string | null;
-  category: string;
-  kind: string;
-  subject_ip: string | null;
-  subject_port: number | null;
-  subject_url: string | null;
-  subject_domain: string | null;
-  subject_email: string | null;
-  subject_phone: string | null;
-  occurred_at: Date | null;
-  received_at: Date;
-}
-
-function storedEvent(r: EventRow): StoredEvent {
-  const subject: Subject = {};
-  if (r.subject_ip !== null) subject.ip = r.subject_ip;
-  if (r.subject_port !== null) subject.port = r.subject_port;
-  if (r.subject_url !== null) subject.url = r.subject_url;
-  if (r.subject_domain !== null) subject.domain = r.subject_domain;
-  if (r.subject_email !== null) subject.email = r.subject_email;
-  if (r.subject_phone !== null) subject.phone = r.subject_phone;
-  return {
-    id: Number(r.id),
-    report_id: Number(r.report_id),
-    brand_id: r.brand_id,
-    category: r.category as Category,
-    kind: r.kind as Kind,
-    subject,
-    occurred_at: r.occurred_at,
-    received_at: r.received_at,
-  };
-}
-
-const EVENT_COLUMNS = sql`e.id, e.report_id, e.brand_id, e.category, e.kind, host(e.subject_ip) as subject_ip,
-  e.subject_port, e.subject_url, e.subject_domain, e.subject_email, e.subject_phone, e.occurred_at, e.received_at`;
-
 /**
  * Unresolved events (not ours, or pending) that new resources may now cover, locked for the caller's
  * transaction (others skip them): IP events inside one of the new prefixes, found through the
@@ -215,8 +175,8 @@ export async function candidatesForResources(
   limit: number,
 ): Promise<StoredEvent[]> {
   if (resourceIds.length === 0) return [];
-  const { rows } = await sql<EventRow>`
-    select ${EVENT_COLUMNS} from events e
+  const { rows } = await sql<StoredEventRow>`
+    select ${STORED_EVENT_COLUMNS} from events e
      where e.id in (
        select e2.id from resources r join events e2
            on e2.resolution = 'not_ours' and e2.subject_ip is not null and e2.subject_ip <<= r.ip
@@ -233,7 +193,7 @@ export async function candidatesForResources(
      ) and e.id > ${afterId}
      order by e.id limit ${limit}
      for update of e skip locked`.execute(trx);
-  return rows.map(storedEvent);
+  return rows.map(storedEventOf);
 }
 
 /** Unresolved events received since `since`, after id `afterId`, a page at a time (`reresolve`). */
@@ -242,13 +202,13 @@ export async function unresolvedEvents(
   opts: { since: Date | null; afterId: number; limit: number },
 ): Promise<StoredEvent[]> {
   const since = opts.since ? sql`and e.received_at >= ${opts.since}` : sql``;
-  const { rows } = await sql<EventRow>`
-    select ${EVENT_COLUMNS} from events e
+  const { rows } = await sql<StoredEventRow>`
+    select ${STORED_EVENT_COLUMNS} from events e
      where e.id > ${opts.afterId} and e.resolution <> 'matched' ${since}
        and not exists (select 1 from reports p where p.id = e.report_id and p.state = 'processing')
      order by e.id limit ${opts.limit}
      for update of e skip locked`.execute(trx);
-  return rows.map(storedEvent);
+  return rows.map(storedEventOf);
 }
 
 /** Name and brand of customers, for the resolution snapshot. */

@@ -205,12 +205,21 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
   }
 }
 
-/** The demo data, and a first admin so that a newcomer can sign in (its password is shown once). */
+/**
+ * The demo data, into a desk that has no brands yet (a desk with brands is set up already, by the demo or by
+ * its operator: the demo is not mixed into it at every start), and a first admin so that a newcomer can sign
+ * in (its password is shown once). `abusedesk demo` loads the demo into any desk, on purpose.
+ */
 async function loadDemoWithAdmin(services: Services, log: Logger) {
   const { db } = services;
-  const counts = await loadDemo(db, SYSTEM);
-  const reports = await loadDemoReports(services);
-  log.info({ ...counts, reports }, "demo data loaded");
+  const anyBrand = await db.selectFrom("brands").select("id").limit(1).executeTakeFirst();
+  if (anyBrand) {
+    log.info("the desk has brands already: demo data not loaded again (`abusedesk demo` loads it on purpose)");
+  } else {
+    const counts = await loadDemo(db, SYSTEM);
+    const reports = await loadDemoReports(services);
+    log.info({ ...counts, reports }, "demo data loaded");
+  }
   const anyUser = await db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   if (!anyUser) {
     const admin = await createUser(db, SYSTEM, {

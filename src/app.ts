@@ -214,7 +214,9 @@ async function loadDemoWithAdmin(services: Services, log: Logger) {
   const { db } = services;
   const anyBrand = await db.selectFrom("brands").select("id").limit(1).executeTakeFirst();
   if (anyBrand) {
-    log.info("the desk has brands already: demo data not loaded again (`abusedesk demo` loads it on purpose)");
+    log.info(
+      "the desk has brands already: demo data not loaded again (`abusedesk demo` loads it on purpose)",
+    );
   } else {
     const counts = await loadDemo(db, SYSTEM);
     const reports = await loadDemoReports(services);

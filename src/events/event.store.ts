@@ -91,6 +91,13 @@ export async function insertEvents(
 ): Promise<number> {
   const report = copyField(ctx.reportId);
   const received = copyField(ctx.receivedAt.toISOString());
+  // Events of one match share their snapshot object (see the resolver): serialised once.
+  const snapshots = new Map<object, string>();
+  const snapshot = (detail: Record<string, unknown>) => {
+    let json = snapshots.get(detail);
+    if (json === undefined) snapshots.set(detail, (json = copyJson(detail)));
+    return json;
+  };
   const line = (i: number): string => {
     const e = events[i]!;
     const r = outcomes.resolved[i]!;
@@ -111,7 +118,7 @@ export async function insertEvents(
       copyField(r.brand_id),
       copyField(r.customer_id),
       r.resolution,
-      copyJson(r.resolution_detail),
+      snapshot(r.resolution_detail),
       copyField(outcomes.caseIds[i] ?? null),
     ].join("\t");
   };

@@ -198,7 +198,16 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
       })
     : null;
 
-  const decide = (l: Live, e: PendingEvent & { id?: number }): ResolutionRow => {
+  /**
+   * `shared` holds the snapshots of matches already decided in this batch: the events one resource matched
+   * (a feed's hundreds of rows about one customer) share one snapshot object, which is stored once per event
+   * but serialised once per batch.
+   */
+  const decide = (
+    l: Live,
+    e: PendingEvent & { id?: number },
+    shared?: Map<string, Record<string, unknown>>,
+  ): ResolutionRow => {
     const at = e.occurred_at ?? e.received_at;
     const r = e.subject.phone
       ? l.index.resolve(e.subject, at, {
@@ -207,6 +216,19 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
       : l.index.resolve(e.subject, at);
     // The moment resolved for is the event's own occurred_at or received_at (at_source says which); the
     // customer is the event's customer_id: neither is copied here (a feed has 100,000 snapshots).
+    const key =
+      shared && r.resolution === "matched"
+        ? `${r.assignmentId}\t${r.matchedBy}\t${e.occurred_at ? "o" : "r"}`
+        : undefined;
+    const known = key === undefined ? undefined : shared!.get(key);
+    if (known && r.resolution === "matched")
+      return {
+        id: e.id ?? 0,
+        customerId: r.customerId,
+        resolution: "matched",
+        detail: known,
+        rangeBrand: null,
+      };
     const detail: Record<string, unknown> = {
       at_source: e.occurred_at ? "occurred_at" : "received_at",
       index_seq: l.seq,
@@ -216,6 +238,7 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
       detail.matched_by = r.matchedBy;
       detail.value = r.value;
       detail.assignment_id = r.assignmentId;
+      if (key !== undefined) shared!.set(key, detail);
       return { id: e.id ?? 0, customerId: r.customerId, resolution: "matched", detail, rangeBrand: null };
     }
     if (r.providerRange !== undefined) detail.provider_range = r.providerRange;
@@ -228,7 +251,8 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
   const resolve: Pipeline["resolve"] = async (trx, events) => {
     if (events.length === 0) return [];
     const l = await current(trx);
-    const rows = events.map((e) => decide(l, e));
+    const shared = new Map<string, Record<string, unknown>>();
+    const rows = events.map((e) => decide(l, e, shared));
     const customers = await customersByIds(trx, [
       ...new Set(rows.flatMap((r) => (r.customerId ? [r.customerId] : []))),
     ]);
@@ -237,7 +261,7 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
       const row = rows[i]!;
       if (row.detail.abuse_contact_pending) lookups = true;
       const customer = row.customerId ? customers.get(row.customerId) : undefined;
-      // row.detail is this call's own object: completed in place
+      // row.detail is this call's own object (shared only by events of the same match): completed in place
       if (customer) {
         row.detail.customer_name = customer.name;
         row.detail.customer_brand = customer.brand_id;

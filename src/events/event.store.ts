@@ -95,7 +95,10 @@ export async function insertEvents(
   const snapshots = new Map<object, string>();
   const snapshot = (detail: Record<string, unknown>) => {
     let json = snapshots.get(detail);
-    if (json === undefined) snapshots.set(detail, (json = copyJson(detail)));
+    if (json === undefined) {
+      json = copyJson(detail);
+      snapshots.set(detail, json);
+    }
     return json;
   };
   const line = (i: number): string => {

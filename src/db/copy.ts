@@ -9,7 +9,7 @@
  * The rows are produced while PostgreSQL stores the ones before (the source is pulled as the socket
  * drains), so encoding and storing overlap. A failed COPY fails the statement, as an INSERT would.
  */
-import { Readable, type Writable } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CompiledQuery, type Kysely } from "kysely";
 import pg from "pg";
@@ -42,29 +42,7 @@ export function copyField(v: string | number | bigint | null | undefined): strin
     : s;
 }
 
-/** Queries whose bytes are still on their way to the server (see `queriesSent`). */
-const sending = new Set<Promise<void>>();
-
-/**
- * Resolves once the queries issued so far have left this process. A large query (a 30 MB report) is
- * written to its socket only while the event loop runs: a caller that is about to do a second of CPU work
- * (parsing that report) waits for this first, and PostgreSQL then stores the bytes while it parses.
- */
-export async function queriesSent(): Promise<void> {
-  // Let queries that were issued but not yet handed to their connection get there.
-  await new Promise((resolve) => setImmediate(resolve));
-  await Promise.all([...sending]);
-}
-
-/** How many queries are still being written to their sockets (for tests). */
-export function queriesBeingSent(): number {
-  return sending.size;
-}
-
-/**
- * A pg client that runs a query with a CopySource parameter as COPY FROM STDIN, and that tells
- * `queriesSent` when a query's bytes wait for the socket.
- */
+/** A pg client that runs a query with a CopySource parameter as COPY FROM STDIN. */
 export class CopyingClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; this one passes them through
   override query(...args: any[]): any {
@@ -73,25 +51,7 @@ export class CopyingClient extends pg.Client {
       return this.#copy(text, values[0]);
     }
     // biome-ignore lint/suspicious/noExplicitAny: see above
-    const result = (super.query as any)(...args);
-    this.#watchSend();
-    return result;
-  }
-
-  #watchSend() {
-    const socket = (this as unknown as { connection?: { stream?: Writable } }).connection?.stream;
-    if (!socket?.writableNeedDrain) return;
-    const sent = new Promise<void>((resolve) => {
-      const done = () => {
-        socket.off("drain", done);
-        socket.off("close", done);
-        resolve();
-      };
-      socket.on("drain", done);
-      socket.on("close", done);
-    });
-    sending.add(sent);
-    void sent.then(() => sending.delete(sent));
+    return (super.query as any)(...args);
   }
 
   async #copy(text: string, source: CopySource) {

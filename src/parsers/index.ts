@@ -13,7 +13,7 @@ import { isIodef, parseIodef } from "./iodef.ts";
 import { type Mail, readMail, reporterOfMail } from "./mail.ts";
 import { looksLikeMail, MIME_LIMITS, type MimePart, partText } from "./mime.ts";
 import { complaintFromMail, complaintFromText, parsePlain } from "./plain.ts";
-import { parseShadowserverFile, reportTypeFromFilename } from "./shadowserver.ts";
+import { parseShadowserverFile, reportTypeFromFilename, shadowserverFileSteps } from "./shadowserver.ts";
 import { isSpamcop, parseSpamcop } from "./spamcop.ts";
 import type { ParseFailure, ParseOutcome, ParseResult } from "./types.ts";
 import { findXarfAttachment, parseXarfJson } from "./xarf.ts";
@@ -41,10 +41,18 @@ export function isParseFailure(outcome: ParseOutcome): outcome is ParseFailure {
   return outcome.format === null;
 }
 
-/** Parses one report. Pure: bytes in, events out. */
+/**
+ * Parses one report. Pure: bytes in, events out. A large CSV is parsed in steps, with a turn of the event
+ * loop between them (see `finish` in shadowserver.ts).
+ */
 export async function parseReport(raw: Buffer, hint: ParseHint = {}): Promise<ParseOutcome> {
   try {
-    return route(raw, hint);
+    const steps = route(raw, hint);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   } catch (e) {
     if (e instanceof ReportFormatError || e instanceof UnknownCategoryError) return failure(e.message);
     if (e instanceof RangeError)
@@ -53,7 +61,7 @@ export async function parseReport(raw: Buffer, hint: ParseHint = {}): Promise<Pa
   }
 }
 
-function route(raw: Buffer, hint: ParseHint): ParseResult {
+function* route(raw: Buffer, hint: ParseHint): Generator<void, ParseResult> {
   if (!Buffer.isBuffer(raw)) throw new ReportFormatError("report is not bytes");
   if (raw.length === 0) throw new ReportFormatError("empty report");
   if (raw.length > MIME_LIMITS.maxBytes) {
@@ -62,15 +70,16 @@ function route(raw: Buffer, hint: ParseHint): ParseResult {
   const format = hint.format?.toLowerCase();
   const ctype = hint.contentType?.toLowerCase() ?? "";
   const isZip = raw[0] === 0x50 && raw[1] === 0x4b && raw[2] === 0x03 && raw[3] === 0x04;
-  if (format === "shadowserver" || hint.type || isZip) return parseShadowserverFile(raw, hint);
+  if (format === "shadowserver" || hint.type || isZip) return yield* shadowserverFileSteps(raw, hint);
 
   const text = decodeText(raw.subarray(0, MIME_LIMITS.maxBytes));
   const start = text.replace(/^\uFEFF/, "").trimStart();
   if (format === "xarf" || ctype.includes("json") || /^[{[]/.test(start)) return parseXarfJson(start);
   if (start.startsWith("<")) return parseXmlDocument(start);
-  if (ctype.includes("csv") || /\.csv$/i.test(hint.filename ?? "")) return parseCsvDocument(start, hint);
+  if (ctype.includes("csv") || /\.csv$/i.test(hint.filename ?? ""))
+    return yield* parseCsvDocument(start, hint);
   if (ctype.startsWith("message/") || looksLikeMail(text)) return parseMail(raw, format);
-  if (/^"?timestamp"?,/.test(start)) return parseCsvDocument(start, hint);
+  if (/^"?timestamp"?,/.test(start)) return yield* parseCsvDocument(start, hint);
   if (/\0/.test(text.slice(0, 8192)))
     throw new ReportFormatError("binary data that is neither a zip, a mail nor text");
   return parsePlain(complaintFromText(text));
@@ -83,7 +92,7 @@ function parseXmlDocument(text: string, messageId?: string): ParseResult {
   throw new ReportFormatError("XML document is neither IODEF nor ACNS");
 }
 
-function parseCsvDocument(text: string, hint: ParseHint): ParseResult {
+function* parseCsvDocument(text: string, hint: ParseHint): Generator<void, ParseResult> {
   if (isAbusehubCsv(text)) {
     const events = parseAbusehubCsv(text);
     const reporter = { org: "AbuseHUB" };
@@ -100,7 +109,7 @@ function parseCsvDocument(text: string, hint: ParseHint): ParseResult {
     );
   }
   // Not a zip (route looked): the text decoded already is the CSV.
-  return parseShadowserverFile(text, hint);
+  return yield* shadowserverFileSteps(text, hint);
 }
 
 function parseMail(raw: Buffer, format: string | undefined): ParseResult {

@@ -91,3 +91,26 @@ test("Shadowserver details keep what happened and the line of the row, not where
     asn: "64500",
   });
 });
+
+test("a large CSV is parsed in steps: the event loop keeps turning, and the result is the one-go parse", async () => {
+  const rows = Array.from(
+    { length: 30_000 },
+    (_, i) =>
+      `"2021-03-04 00:00:00","tcp","10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}",${1024 + (i % 60000)},"184.105.1.2",80,"andromeda","x"`,
+  );
+  const csv = Buffer.from(`${event4.split("\n")[0]}\n${rows.join("\n")}\n`);
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    turns++;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const stepwise = ok(await parseReport(csv, { type: "event4_sinkhole_http" }));
+  running = false;
+  // 30,000 rows in steps of 2,000: the loop turned in between (a one-go parse would give it no turn).
+  assert.ok(turns >= 10, `the event loop turned ${turns} times during the parse`);
+  const oneGo = parseShadowserverCsv(csv, "event4_sinkhole_http");
+  assert.equal(stepwise.events.length, 30_000);
+  assert.deepEqual(stepwise.events, oneGo.events);
+});

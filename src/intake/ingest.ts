@@ -64,7 +64,9 @@ export async function submitReport(
   });
   // Parse while PostgreSQL stores the bytes: one turn of the event loop hands the insert to its socket;
   // the parse pauses between slices of a large file, and the rest of the bytes go out in those pauses.
-  // A duplicate's parse is thrown away; a failed store throws below as it would have.
+  // A duplicate's parse is thrown away; a failed store throws below as it would have (the catch here
+  // only keeps a quick failure from counting as unhandled while the parse runs).
+  storing.catch(() => {});
   await new Promise((resolve) => setImmediate(resolve));
   const hint = hintOf({
     filename: input.filename ?? null,

@@ -33,8 +33,8 @@ drop index events_report;
 create index events_report on events (report_id, id);
 
 -- An event's details and resolution snapshot are evidence, written once and read whole (only one key,
--- abuse_contact_pending, is ever looked at inside): json keeps them exactly as written and costs a third of
--- the time jsonb takes to store a feed's rows.
+-- abuse_contact_pending, is ever looked at inside): json keeps them exactly as written, and the COPY of a
+-- feed's events takes a third less time than with jsonb.
 alter table events
   alter column details drop default,
   alter column details type json using details::json,

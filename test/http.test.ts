@@ -7,7 +7,7 @@ import { ROUTES } from "../src/app.ts";
 import { login } from "../src/auth/auth.store.ts";
 import { loadConfig } from "../src/config.ts";
 import type { Database } from "../src/db/schema.ts";
-import { buildServer, type RouteModule } from "../src/server.ts";
+import { buildServer, type RouteModule, type Services } from "../src/server.ts";
 import { freePort, json, quietLog, runCli, startTestDesk, type TestDesk } from "./helpers.ts";
 
 let t: TestDesk;
@@ -22,6 +22,19 @@ test("GET /healthz answers 200 when the database answers", async () => {
   assert.equal((await json(res)).status, "ok");
 });
 
+/** Services for a server built in a test without a desk: no jobs, no policies, a pipeline that does nothing. */
+function bareServices(db: Kysely<Database>): Services {
+  return {
+    db,
+    log: quietLog,
+    config: loadConfig({}, {}),
+    jobs: null,
+    metrics: new client.Registry(),
+    policies: new Map(),
+    pipeline: { resolve: async () => [], group: async () => [] },
+  };
+}
+
 test("GET /healthz answers 503 when the database does not", async () => {
   const deadPort = await freePort();
   const pool = new pg.Pool({
@@ -32,18 +45,7 @@ test("GET /healthz answers 503 when the database does not", async () => {
     connectionTimeoutMillis: 500,
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const app = await buildServer(
-    {
-      db,
-      log: quietLog,
-      config: loadConfig({}, {}),
-      jobs: null,
-      metrics: new client.Registry(),
-      policies: new Map(),
-      pipeline: { resolve: async () => [], group: async () => [] },
-    },
-    ROUTES,
-  );
+  const app = await buildServer(bareServices(db), ROUTES);
   try {
     const res = await app.inject({ method: "GET", url: "/healthz" });
     assert.equal(res.statusCode, 503);
@@ -55,15 +57,7 @@ test("GET /healthz answers 503 when the database does not", async () => {
 });
 
 test("an /api/v1 route that declares no ability stops the server from starting", async () => {
-  const services = {
-    db: null as unknown as Kysely<Database>,
-    log: quietLog,
-    config: loadConfig({}, {}),
-    jobs: null,
-    metrics: new client.Registry(),
-    policies: new Map(),
-    pipeline: { resolve: async () => [], group: async () => [] },
-  };
+  const services = bareServices(null as unknown as Kysely<Database>);
   const undeclared: RouteModule = (app) => {
     app.get("/api/v1/forgotten", async () => ({ secret: true }));
   };

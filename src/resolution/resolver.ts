@@ -102,6 +102,20 @@ interface Live {
 
 const NO_TIME_NOTE = "the report gives no time of the abuse; resolved at the time it was received";
 
+/**
+ * What every resolution snapshot starts with. The moment resolved for is the event's own occurred_at or
+ * received_at (at_source says which) and the customer is the event's customer_id: neither is copied into
+ * the snapshot (a feed has 100,000 of them).
+ */
+function snapshotBase(e: PendingEvent, indexSeq: number): Record<string, unknown> {
+  const d: Record<string, unknown> = {
+    at_source: e.occurred_at ? "occurred_at" : "received_at",
+    index_seq: indexSeq,
+  };
+  if (!e.occurred_at) d.note = NO_TIME_NOTE;
+  return d;
+}
+
 // One resolver per database per process: the import route and CLI find the one app.ts made.
 const shared = new WeakMap<object, Resolver>();
 
@@ -214,33 +228,19 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
           phoneCountry: (e.brand_id && l.brandCountries.get(e.brand_id)) || "NL",
         })
       : l.index.resolve(e.subject, at);
-    // The moment resolved for is the event's own occurred_at or received_at (at_source says which); the
-    // customer is the event's customer_id: neither is copied here (a feed has 100,000 snapshots).
-    const key =
-      shared && r.resolution === "matched"
-        ? `${r.assignmentId}\t${r.matchedBy}\t${e.occurred_at ? "o" : "r"}`
-        : undefined;
-    const known = key === undefined ? undefined : shared!.get(key);
-    if (known && r.resolution === "matched")
-      return {
-        id: e.id ?? 0,
-        customerId: r.customerId,
-        resolution: "matched",
-        detail: known,
-        rangeBrand: null,
-      };
-    const detail: Record<string, unknown> = {
-      at_source: e.occurred_at ? "occurred_at" : "received_at",
-      index_seq: l.seq,
-    };
-    if (!e.occurred_at) detail.note = NO_TIME_NOTE;
     if (r.resolution === "matched") {
-      detail.matched_by = r.matchedBy;
-      detail.value = r.value;
-      detail.assignment_id = r.assignmentId;
-      if (key !== undefined) shared!.set(key, detail);
+      const key = `${r.assignmentId}\t${r.matchedBy}\t${e.occurred_at ? "o" : "r"}`;
+      let detail = shared?.get(key);
+      if (!detail) {
+        detail = snapshotBase(e, l.seq);
+        detail.matched_by = r.matchedBy;
+        detail.value = r.value;
+        detail.assignment_id = r.assignmentId;
+        shared?.set(key, detail);
+      }
       return { id: e.id ?? 0, customerId: r.customerId, resolution: "matched", detail, rangeBrand: null };
     }
+    const detail = snapshotBase(e, l.seq);
     if (r.providerRange !== undefined) detail.provider_range = r.providerRange;
     if (r.brand) detail.range_brand = r.brand;
     if (r.invalid) detail.invalid = r.invalid;

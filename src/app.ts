@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import client from "prom-client";
 import { appendAudit } from "./audit.ts";
 import { createUser, SYSTEM } from "./auth/auth.store.ts";
-import { authApi, consoleWeb } from "./auth/routes.ts";
+import { authApi, signInWeb } from "./auth/routes.ts";
 import { brandsApi } from "./brands.ts";
 import { createCaseGrouper } from "./cases/grouping.ts";
 import { casesApi } from "./cases/routes.ts";
@@ -27,10 +27,11 @@ import { loadPolicyProfiles, PolicyProfileError } from "./policy/load.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
 import { createResolver } from "./resolution/resolver.ts";
 import { type App, buildServer, type Routes, type Services } from "./server.ts";
+import { consoleWeb } from "./web/routes.ts";
 
 export const ROUTES: Routes = {
   api: [authApi, brandsApi, intakeApi, eventsApi, inventoryApi, casesApi],
-  web: [consoleWeb],
+  web: [signInWeb, consoleWeb],
 };
 
 /** What the worker role's parts get. */

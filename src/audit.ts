@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import type { DB } from "./db/index.ts";
 import type { AuditLogTable, Database } from "./db/schema.ts";
+import { pgJson, pgText } from "./db/text.ts";
 
 export const GENESIS = "0".repeat(64);
 
@@ -120,11 +121,12 @@ export async function appendAuditBatch(
     const draft = {
       seq,
       at,
-      actor: entry.actor,
+      actor: pgText(entry.actor),
       action: entry.action,
       subject_type: entry.subjectType,
       subject_id: entry.subjectId == null ? null : String(entry.subjectId),
-      details: JSON.parse(JSON.stringify(entry.details ?? {})) as unknown,
+      // What PostgreSQL stores is what is hashed: a NUL in a reason is dropped before both.
+      details: JSON.parse(pgJson(entry.details ?? {})) as unknown,
       prev_hash: prev,
     };
     prev = entryHash(draft);

@@ -129,16 +129,52 @@ token
   .command("create")
   .description("create an API token; prints it as the last line")
   .requiredOption("--name <name>", "who or what uses the token")
-  .addOption(new Option("--role <role>", "the token's role").choices(ROLES).makeOptionMandatory())
-  .action(async (opts: { name: string; role: string }, cmd: Command) => {
-    await withDatabase(cmd, async (conn) => {
-      const result = await createToken(conn.db, CLI_ACTOR, opts);
-      if (!result.ok) throw new UserError(result.error.message);
-      process.stdout.write(
-        `API token "${result.value.name}" (${result.value.role}); it is shown only now:\n${result.value.token}\n`,
-      );
-    });
-  });
+  .option("--user <email>", "the person the token belongs to (four eyes compare people); it gets their role")
+  .addOption(
+    new Option("--role <role>", "the token's role (for a person's token: theirs or a narrower one)").choices(
+      ROLES,
+    ),
+  )
+  .option("--service", "a token of no person, for a machine: it can never approve or take a severe step")
+  .addOption(new Option("--scope <scope>", "read: the token may only read").choices(["read", "write"]))
+  .option("--expires <date>", "when the token stops working (ISO date or time)")
+  .action(
+    async (
+      opts: {
+        name: string;
+        user?: string;
+        role?: string;
+        service?: boolean;
+        scope?: "read" | "write";
+        expires?: string;
+      },
+      cmd: Command,
+    ) => {
+      if (opts.user && opts.service) throw new UserError("give --user EMAIL or --service, not both");
+      if (!opts.user && !opts.role)
+        throw new UserError("give --user EMAIL for a person's token, or --service --role R for a machine's");
+      const expiresAt = opts.expires ? new Date(opts.expires) : undefined;
+      if (expiresAt && Number.isNaN(expiresAt.getTime()))
+        throw new UserError(
+          `--expires ${opts.expires} is not a date; write e.g. 2027-01-31 or 2027-01-31T18:00Z`,
+        );
+      await withDatabase(cmd, async (conn) => {
+        const result = await createToken(conn.db, CLI_ACTOR, {
+          name: opts.name,
+          role: opts.role,
+          user: opts.user,
+          scope: opts.scope,
+          expiresAt,
+        });
+        if (!result.ok) throw new UserError(result.error.message);
+        const v = result.value;
+        const who = v.user ? `of ${v.user}` : "of no person (service)";
+        process.stdout.write(
+          `API token "${v.name}" ${who}, role ${v.role}, scope ${v.scope}${v.expires_at ? `, until ${v.expires_at.toISOString()}` : ""}; it is shown only now:\n${v.token}\n`,
+        );
+      });
+    },
+  );
 
 program
   .command("audit")

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { auditTrail } from "../src/audit.ts";
-import { createUser, SYSTEM } from "../src/auth/auth.store.ts";
+import { createToken, createUser, SYSTEM } from "../src/auth/auth.store.ts";
 import { caseRow, insertCustomer, openCaseFor } from "./cases.fixtures.ts";
 import { json, startTestDesk, type TestDesk } from "./helpers.ts";
 
@@ -97,7 +97,7 @@ test("transitions: allowed ones are audited with actor and reason; an illegal on
   assert.deepEqual(await json(ok), { id, from: "new", to: "in_review" });
   const entry = (await auditTrail(db(), "case", id)).at(-1)!;
   assert.equal(entry.action, "case.transition");
-  assert.equal(entry.actor, "token:test-agent");
+  assert.equal(entry.actor, "test-agent@abusedesk.test (token:test-agent)");
   assert.deepEqual(entry.details, { from: "new", to: "in_review", reason: "looking" });
 
   const noReason = await post("agent", `/api/v1/cases/${id}/transitions`, { to: "rejected" });
@@ -203,8 +203,38 @@ test("four eyes: a severe step waits for a second person with the approve permis
   const again = await post("legal", `/api/v1/cases/${id}/actions/${action.id}/approve`, {});
   assert.equal(again.status, 409);
   const c = await json(await t.api("agent", `/api/v1/cases/${id}`));
-  assert.equal(c.actions[0].approved_by, "token:test-legal");
+  assert.equal(c.actions[0].approved_by, "test-legal@abusedesk.test (token:test-legal)");
   assert.ok(c.timeline.some((e: { action: string }) => e.action === "case.action.approve"));
+
+  // People, not tokens: one person with two tokens is still one person; a token of no person is nobody.
+  const second = await createToken(db(), SYSTEM, {
+    name: "second-token",
+    user: "test-supervisor@abusedesk.test",
+  });
+  const service = await createToken(db(), SYSTEM, { name: "a-robot", role: "legal" });
+  assert.ok(second.ok && service.ok);
+  const bearer = (token: string, path: string, body: unknown) =>
+    fetch(`${t.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  const asked2 = await json(
+    await post("supervisor", `/api/v1/cases/${id}/actions`, { step: "terminate", reason: "still attacking" }),
+  );
+  const approve2 = `/api/v1/cases/${id}/actions/${asked2.action.id}/approve`;
+  const ownSecondToken = await bearer(second.value.token, approve2, {});
+  assert.equal(ownSecondToken.status, 403);
+  assert.match((await json(ownSecondToken)).message, /second person/);
+  const robot = await bearer(service.value.token, approve2, {});
+  assert.equal(robot.status, 403);
+  assert.match((await json(robot)).message, /no person/);
+  const robotAsks = await bearer(service.value.token, `/api/v1/cases/${id}/actions`, {
+    step: "terminate",
+    reason: "a script decided",
+  });
+  assert.equal(robotAsks.status, 403);
+  assert.equal((await post("legal", approve2, {})).status, 200, "another person may");
 
   // Extin waives four eyes: its open relays are disconnected at once.
   const relay = await openCaseFor(db(), policies(), {

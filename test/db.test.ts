@@ -17,13 +17,8 @@ test("migrations bring an empty database up to the whole data model, and a secon
   const conn = await connect({ databaseUrl: tdb.url, dataDir: "unused", log: quietLog });
   try {
     const applied = await migrate(conn.db);
-    assert.deepEqual(applied, [
-      "0001_initial",
-      "0002_intake",
-      "0003_inventory",
-      "0004_cases",
-      "0005_event_references",
-    ]);
+    assert.deepEqual(applied, Object.keys(migrations).sort());
+    assert.equal(applied[0], "0001_initial");
     assert.deepEqual(await migrate(conn.db), []);
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(
@@ -75,7 +70,11 @@ test("a database with events from before 0005 keeps them whole: details and reso
         details, resolution, resolution_detail)
       values (1, 'x2com-nl', 'c1', 'spam', 'abuse', '192.0.2.1', now(), '{"line": 2, "tag": "ß ✓"}',
         'matched', '{"customer_id": "c1", "abuse_contact_pending": true}')`.execute(conn.db);
-    assert.deepEqual(await migrate(conn.db), ["0005_event_references"]);
+    const upTo5 = await migrator.migrateTo("0005_event_references");
+    assert.deepEqual(
+      upTo5.results?.map((r) => r.migrationName),
+      ["0005_event_references"],
+    );
     const { rows } = await sql<{ details: unknown; detail: unknown; type: string }>`
       select details, resolution_detail as detail, pg_typeof(details)::text as type from events`.execute(
       conn.db,

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import pino from "pino";
 import { type Desk, startDesk } from "../src/app.ts";
-import { createToken, SYSTEM } from "../src/auth/auth.store.ts";
+import { createToken, createUser, SYSTEM } from "../src/auth/auth.store.ts";
 import type { Role } from "../src/auth/roles.ts";
 import { loadConfig } from "../src/config.ts";
 import { useEmbeddedPostgres } from "../src/db/embedded.ts";
@@ -112,7 +112,10 @@ export async function startTestDesk(
   const token = async (role: Role) => {
     const known = tokens.get(role);
     if (known) return known;
-    const made = await createToken(desk.conn.db, SYSTEM, { name: `test-${role}`, role });
+    // A person per role, so that four eyes see different people behind different roles' tokens.
+    const person = await createUser(desk.conn.db, SYSTEM, { email: `test-${role}@abusedesk.test`, role });
+    if (!person.ok) throw new Error(person.error.message);
+    const made = await createToken(desk.conn.db, SYSTEM, { name: `test-${role}`, user: person.value.id });
     if (!made.ok) throw new Error(made.error.message);
     tokens.set(role, made.value.token);
     return made.value.token;

@@ -114,7 +114,11 @@ test("every /api/v1 route answers 401 without a token and with a wrong one", asy
 test("roles are checked: an agent may read but not create tokens (403); an admin may", async () => {
   const me = await t.api("agent", "/api/v1/me");
   assert.equal(me.status, 200);
-  assert.deepEqual(await json(me), { kind: "token", name: "token:test-agent", role: "agent" });
+  assert.deepEqual(await json(me), {
+    kind: "token",
+    name: "test-agent@abusedesk.test (token:test-agent)",
+    role: "agent",
+  });
   const brands = await t.api("auditor", "/api/v1/brands");
   assert.equal(brands.status, 200);
   assert.equal((await json(brands)).total, 4);
@@ -204,9 +208,23 @@ test("console sign-in sets an HttpOnly SameSite session cookie and shows the sig
   assert.equal(page.status, 200);
   assert.match(await page.text(), /Signed in as <strong>sup@x2com\.nl<\/strong> \(supervisor\)/);
 
-  // A session cookie is not an API token.
+  // The console calls the API with its cookie, but only with the session's CSRF token beside it: another
+  // site can make a browser send the cookie, never read the token.
   const api = await fetch(`${t.baseUrl}/api/v1/me`, { headers: { cookie: cookie.split(";")[0]! } });
-  assert.equal(api.status, 401);
+  assert.equal(api.status, 403);
+  assert.match(((await api.json()) as { message: string }).message, /CSRF/);
+  const csrf = res.headers.getSetCookie().find((c) => c.startsWith("abusedesk_csrf="))!;
+  assert.doesNotMatch(csrf, /HttpOnly/i);
+  const csrfToken = decodeURIComponent(csrf.split(";")[0]!.split("=")[1]!);
+  const wrong = await fetch(`${t.baseUrl}/api/v1/me`, {
+    headers: { cookie: cookie.split(";")[0]!, "x-csrf-token": `${csrfToken}x` },
+  });
+  assert.equal(wrong.status, 403);
+  const me = await fetch(`${t.baseUrl}/api/v1/me`, {
+    headers: { cookie: cookie.split(";")[0]!, "x-csrf-token": csrfToken },
+  });
+  assert.equal(me.status, 200);
+  assert.equal(((await me.json()) as { name: string }).name, "sup@x2com.nl");
 
   const out = await fetch(`${t.baseUrl}/logout`, {
     method: "POST",

@@ -123,7 +123,7 @@ test("customers: create, patch, record verifications; the status follows the rec
     shown.verifications.map((v: { method: string }) => v.method),
     ["kvk_kbo", "high_risk_check"],
   );
-  assert.equal(shown.verifications[0].verified_by, "token:test-admin");
+  assert.equal(shown.verifications[0].verified_by, "test-admin@abusedesk.test (token:test-admin)");
 });
 
 test("POST /api/v1/inventory/import: counts; bad rows answer 422 with every row; re-resolves not-ours events", async () => {

@@ -35,6 +35,14 @@ export function can(role: Role, ability: Ability): boolean {
   return GRANTS[role].includes(ability);
 }
 
+/** Whether every ability of `role` is one of `of`'s: a person's token may have no more rights than the person. */
+export function isWithin(role: Role, of: Role): boolean {
+  return GRANTS[role].every((a) => GRANTS[of].includes(a));
+}
+
+/** Abilities a read-scoped token keeps, whatever its role. */
+export const READ_ABILITIES: readonly Ability[] = ["read", "audit"];
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

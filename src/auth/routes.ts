@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { RouteModule } from "../server.ts";
 import { createToken, createUser, login, logout } from "./auth.store.ts";
-import { actorOf, HttpError, httpError, SESSION_COOKIE, sessionActor } from "./http.ts";
+import { actorOf, CSRF_COOKIE, csrfTokenOf, httpError, SESSION_COOKIE } from "./http.ts";
 import { ROLES } from "./roles.ts";
 
 const ActorView = z.object({
@@ -48,15 +48,33 @@ export const authApi: RouteModule = (app, { db }) => {
       config: { ability: "admin" },
       schema: {
         tags: ["auth"],
-        body: z.object({ name: z.string().min(1), role: z.enum(ROLES) }),
+        body: z.object({
+          name: z.string().min(1).max(200),
+          role: z.enum(ROLES).optional(),
+          user: z.union([z.string().max(320), z.number().int()]).optional(),
+          scope: z.enum(["read", "write"]).optional(),
+          expires_at: z.iso.datetime({ offset: true }).optional(),
+        }),
         response: {
-          201: z.object({ id: z.number(), name: z.string(), role: z.enum(ROLES), token: z.string() }),
+          201: z.object({
+            id: z.number(),
+            name: z.string(),
+            role: z.enum(ROLES),
+            user: z.string().nullable(),
+            scope: z.enum(["read", "write"]),
+            expires_at: z.date().nullable(),
+            token: z.string(),
+          }),
         },
       },
     },
     async (req, reply) => {
       const actor = actorOf(req);
-      const result = await createToken(db, actor, req.body);
+      const { expires_at, ...rest } = req.body;
+      const result = await createToken(db, actor, {
+        ...rest,
+        expiresAt: expires_at ? new Date(expires_at) : undefined,
+      });
       if (!result.ok) throw httpError(result.error);
       reply.code(201);
       return result.value;
@@ -64,11 +82,11 @@ export const authApi: RouteModule = (app, { db }) => {
   );
 };
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · abusedesk</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1a1a1a}
@@ -77,18 +95,7 @@ button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem}.error{color:#a00}</s
 <body><h1>abusedesk</h1>${body}</body></html>`;
 }
 
-export const consoleWeb: RouteModule = (app, { db, config }) => {
-  app.get("/", { schema: { hide: true } }, async (req, reply) => {
-    const actor = await sessionActor(db, req);
-    reply.type("text/html; charset=utf-8").header("cache-control", "no-store");
-    if (!actor) return reply.redirect("/login");
-    return page(
-      "Console",
-      `<p id="signed-in">Signed in as <strong>${escapeHtml(actor.name)}</strong> (${escapeHtml(actor.role)}).</p>
-<form method="post" action="/logout"><button type="submit">Sign out</button></form>`,
-    );
-  });
-
+export const signInWeb: RouteModule = (app, { db, config }) => {
   app.get("/login", { schema: { hide: true } }, async (req, reply) => {
     const failed = (req.query as { failed?: string }).failed !== undefined;
     reply.type("text/html; charset=utf-8");
@@ -109,13 +116,15 @@ export const consoleWeb: RouteModule = (app, { db, config }) => {
     async (req, reply) => {
       const result = await login(db, req.body.email, req.body.password);
       if (!result.ok) return reply.redirect("/login?failed", 303);
-      reply.setCookie(SESSION_COOKIE, result.value.sessionToken, {
-        httpOnly: true,
+      const cookie = {
         sameSite: "strict",
         secure: config.secureCookies,
         path: "/",
         expires: result.value.expiresAt,
-      });
+      } as const;
+      reply.setCookie(SESSION_COOKIE, result.value.sessionToken, { ...cookie, httpOnly: true });
+      // The console's script reads this one and sends it back in X-CSRF-Token with its API calls.
+      reply.setCookie(CSRF_COOKIE, csrfTokenOf(result.value.sessionToken), { ...cookie, httpOnly: false });
       return reply.redirect("/", 303);
     },
   );
@@ -124,18 +133,7 @@ export const consoleWeb: RouteModule = (app, { db, config }) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) await logout(db, token);
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    reply.clearCookie(CSRF_COOKIE, { path: "/" });
     return reply.redirect("/login", 303);
-  });
-
-  app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith("/api/")) {
-      reply.code(404).send({
-        error: "Not Found",
-        statusCode: 404,
-        message: `no route ${req.method} ${req.url.split("?")[0]}`,
-      });
-      return;
-    }
-    throw new HttpError(404, "no such page");
   });
 };

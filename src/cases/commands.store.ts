@@ -9,9 +9,11 @@ import type { Actor } from "../auth/auth.store.ts";
 import { can } from "../auth/roles.ts";
 import type { DB } from "../db/index.ts";
 import type { CaseState, Database } from "../db/schema.ts";
+import { pgJson, pgText } from "../db/text.ts";
 import { fail, ok, type Result } from "../errors.ts";
+import { mayApprove, mayRequestSevere, needsApproval } from "../policy/approval.ts";
 import type { PolicyProfile } from "../policy/schema.ts";
-import { STEP_NOUNS, type Step } from "../policy/steps.ts";
+import { SEVERE_STEPS, STEP_NOUNS, type Step } from "../policy/steps.ts";
 import { assessCase, type CaseRow, findUser, lockCase } from "./cases.store.ts";
 import { deadlinesFor } from "./clocks.ts";
 import {
@@ -125,7 +127,7 @@ export async function addNote(
   id: number,
   input: { body: string; visibility: "internal" | "shared" },
 ): Promise<Result<{ id: number; case_id: number; visibility: "internal" | "shared"; created_at: Date }>> {
-  const body = input.body.trim();
+  const body = pgText(input.body.trim());
   if (!body) return fail(422, "a note needs text");
   return withCase(db, id, async (trx, kase) => {
     const note = await trx
@@ -193,7 +195,7 @@ export async function setFacts(
     const after = { ...before, ...input.facts };
     await trx
       .updateTable("cases")
-      .set({ facts: JSON.stringify(after), updated_at: new Date() })
+      .set({ facts: pgJson(after), updated_at: new Date() })
       .where("id", "=", kase.id)
       .execute();
     await appendAudit(trx, {
@@ -298,9 +300,11 @@ export async function takeAction(
         `the proposed step is ${proposal.step} (${proposal.clause.document}, ${proposal.clause.article}); taking ${input.step} instead needs a reason in "reason"`,
       );
     const profile = policies.get(kase.brand_id);
-    const severe = profile
-      ? !profile.approval.without_four_eyes && profile.approval.severe_steps.includes(input.step)
-      : ["suspend", "terminate", "provide_data"].includes(input.step);
+    const severe = needsApproval(profile, input.step);
+    if (severe || SEVERE_STEPS.includes(input.step)) {
+      const person = mayRequestSevere(actor, input.step);
+      if (!person.ok) return person;
+    }
     const clause = proposal && !deviates ? proposal.clause : null;
     const row = await trx
       .insertInto("actions")
@@ -310,9 +314,10 @@ export async function takeAction(
         proposed_step: proposal?.step ?? null,
         state: severe ? "awaiting_approval" : "pending",
         actor: actor.name,
-        reason,
-        note: input.note ?? null,
-        params: JSON.stringify(input.params ?? {}),
+        requested_by_user: actor.userId,
+        reason: pgText(reason),
+        note: pgText(input.note ?? null),
+        params: pgJson(input.params ?? {}),
         clause_document: clause?.document ?? null,
         clause_article: clause?.article ?? null,
         clause_quote: clause?.quote ?? null,
@@ -370,8 +375,8 @@ export async function approveAction(
     if (!action) return fail(404, `case ${caseId} has no action ${actionId}`);
     if (action.state !== "awaiting_approval")
       return fail(409, `action ${actionId} does not wait for approval (it is ${action.state})`);
-    if (action.actor === actor.name)
-      return fail(403, "four eyes: a second person must approve this step, not the one who asked for it");
+    const fourEyes = mayApprove(actor, action.requested_by_user);
+    if (!fourEyes.ok) return fourEyes;
     if (action.step === "provide_data" && !can(actor.role, "legal"))
       return fail(
         403,
@@ -380,7 +385,7 @@ export async function approveAction(
     const now = new Date();
     await trx
       .updateTable("actions")
-      .set({ state: "approved", approved_by: actor.name, approved_at: now })
+      .set({ state: "approved", approved_by: actor.name, approved_by_user: actor.userId, approved_at: now })
       .where("id", "=", actionId)
       .execute();
     await appendAudit(trx, {
@@ -530,7 +535,7 @@ export async function splitCase(
         kind: kase.kind,
         subject_key: `split:${id}:pending`,
         priority: kase.priority,
-        facts: JSON.stringify(readAgentFacts(kase.facts)),
+        facts: pgJson(readAgentFacts(kase.facts)),
         owner_id: kase.owner_id,
       })
       .returning("id")

@@ -5,7 +5,7 @@
 import { sql, type Transaction } from "kysely";
 import { copyField, copyInto } from "../db/copy.ts";
 import type { CaseState, Database } from "../db/schema.ts";
-import { pgText } from "../events/event.store.ts";
+import { pgText } from "../db/text.ts";
 import { AUTOMATIC_DEADLINES, FEED_FORMATS } from "./clocks.ts";
 import type { PlannedCase } from "./keys.ts";
 

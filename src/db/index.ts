@@ -10,6 +10,7 @@ import * as intake from "./migrations/0002_intake.ts";
 import * as inventory from "./migrations/0003_inventory.ts";
 import * as cases from "./migrations/0004_cases.ts";
 import * as eventReferences from "./migrations/0005_event_references.ts";
+import * as people from "./migrations/0006_people.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   "0003_inventory": inventory,
   "0004_cases": cases,
   "0005_event_references": eventReferences,
+  "0006_people": people,
 };
 
 export function redact(url: string): string {

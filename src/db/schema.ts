@@ -120,6 +120,10 @@ export interface ApiTokensTable {
   created_at: Timestamp;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** Added by 0006_people: the person the token belongs to; null for a service token (no person). */
+  user_id: number | null;
+  scope: Generated<"read" | "write">;
+  expires_at: NullableTimestamp;
 }
 
 export type CaseState =
@@ -216,6 +220,9 @@ export interface ActionsTable {
   result: Json | null;
   /** Added by 0004_cases. */
   approved_at: NullableTimestamp;
+  /** Added by 0006_people: the persons behind `actor` and `approved_by` (four eyes compare these). */
+  requested_by_user: number | null;
+  approved_by_user: number | null;
 }
 
 export interface AuditLogTable {

@@ -14,6 +14,7 @@ import {
 import { copyField, copyInto } from "../db/copy.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
+import { pgJson, pgText } from "../db/text.ts";
 import type { ParsedEvent, Subject } from "../parsers/types.ts";
 import type { Resolved, StoredEvent } from "../pipeline.ts";
 import type { Category } from "../taxonomy.ts";
@@ -21,28 +22,6 @@ import type { EventRow } from "./present.ts";
 
 /** Rows per chunk of COPY text: encoded while PostgreSQL stores the chunk before. */
 const CHUNK = 1_000;
-
-/** Text PostgreSQL accepts: no NUL character, no lone surrogate (both are refused by text and jsonb). */
-export function pgText(s: string): string;
-export function pgText(s: string | undefined | null): string | null;
-export function pgText(s: string | undefined | null): string | null {
-  if (s === undefined || s === null) return null;
-  const out = (s.includes("\0") ? s.replaceAll("\0", "") : s) as string & WellFormed;
-  return out.isWellFormed() ? out : out.toWellFormed();
-}
-
-/** ES2024 string methods (Node 20 has them; the project's lib is ES2023). */
-interface WellFormed {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
-/** JSON that jsonb accepts: JSON.stringify writes NUL and lone surrogates as escapes jsonb refuses. */
-export function pgJson(value: unknown): string {
-  const s = JSON.stringify(value) ?? "{}";
-  if (!/\\u(0000|d[89a-f])/i.test(s)) return s;
-  return JSON.stringify(value, (_k, v) => (typeof v === "string" ? pgText(v) : v)) ?? "{}";
-}
 
 export interface EventInsertContext {
   reportId: number;

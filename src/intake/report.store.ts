@@ -9,7 +9,7 @@ import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
-import { pgJson, pgText } from "../events/event.store.ts";
+import { pgJson, pgText } from "../db/text.ts";
 import type { Reporter } from "../parsers/types.ts";
 
 /** Woken by every stored report that a worker should process. */

@@ -8,6 +8,7 @@
  */
 import { DateTime } from "luxon";
 import { CATEGORIES, type Category, type Kind } from "../taxonomy.ts";
+import { needsApproval } from "./approval.ts";
 import { calendarOf, dueAfter, termOf } from "./deadlines.ts";
 import type {
   ClauseRef,
@@ -417,15 +418,15 @@ function propose(
   const parts = sentences.filter((s) => s.length > 0);
   if (basis) parts.push(`Basis: ${basis.document}, ${basis.article}: "${basis.quote}"`);
   parts.push(`Clause: ${clause.document}, ${clause.article}: "${clause.quote}"`);
-  const needsApproval = !profile.approval.without_four_eyes && profile.approval.severe_steps.includes(step);
-  if (needsApproval) parts.push("A second person must approve this step (four eyes).");
+  const approval = needsApproval(profile, step);
+  if (approval) parts.push("A second person must approve this step (four eyes).");
   return {
     step,
     clause,
     reasoning: parts.join(" "),
     rule: rule.id,
     ...(basis ? { basis } : {}),
-    needs_approval: needsApproval,
+    needs_approval: approval,
   };
 }
 

@@ -159,6 +159,8 @@ export interface CasesTable {
   /** Added by 0004_cases: earliest unmet deadline, Infinity when none. */
   next_due_at: ColumnType<Date | number, Date | string | undefined, Date | string>;
   subject_count: Generated<number>;
+  /** Added by 0006_people: an order forbids telling the customer; no message of any kind goes to them. */
+  gag: Generated<boolean>;
 }
 
 export interface EventsTable {

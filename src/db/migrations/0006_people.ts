@@ -15,6 +15,10 @@ create index api_tokens_user on api_tokens (user_id) where user_id is not null;
 alter table actions
   add column requested_by_user bigint references users(id),
   add column approved_by_user bigint references users(id);
+
+-- An authority's order may forbid telling the customer (SPEC C12): nothing of any kind goes to the customer
+-- of a gagged case. Set by the orders part, honoured by every part that writes to a customer.
+alter table cases add column gag boolean not null default false;
 `.execute(db);
 }
 

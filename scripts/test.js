@@ -3,6 +3,7 @@
 // Arguments narrow the run to files whose path contains one of them: `npm run test:unit -- parsers audit`.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
+import { checkRepository } from "./check-paths.js";
 
 // Services outside abusedesk that tests talk to for real, from Debian's packages: an IMAP server.
 const SYSTEM_PACKAGES = [{ binary: "/usr/sbin/dovecot", pkg: "dovecot-imapd", for: "the IMAP intake tests" }];
@@ -25,6 +26,16 @@ if (missing.length > 0) {
     );
     process.exit(1);
   }
+}
+
+// Tests read only inside the repository (a fresh clone with nothing beside it must pass).
+const outside = checkRepository();
+if (outside.length > 0) {
+  for (const p of outside) console.error(`${p.file}:${p.line}: "${p.literal}" is ${p.why}`);
+  console.error(
+    "tests and benchmarks may read only inside the repository: copy what they need into test/fixtures/ and name its source in test/fixtures/SOURCES.md",
+  );
+  process.exit(1);
 }
 
 const filters = process.argv.slice(2);

@@ -19,8 +19,9 @@ import { loadConfig } from "../src/config.ts";
 import { useEmbeddedPostgres } from "../src/db/embedded.ts";
 import { type Connection, connect, migrate } from "../src/db/index.ts";
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const SAMPLES = path.resolve(ROOT, "..", "shared", "samples");
+export const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
+/** Real reports the tests use, copied into the repository (provenance in test/fixtures/SOURCES.md). */
+export const SAMPLES = path.join(ROOT, "test", "fixtures", "samples");
 export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
 export interface TestDatabase {

@@ -222,6 +222,24 @@ export function categoryOf(source: string, map: Readonly<Record<string, Category
   return hit;
 }
 
+/**
+ * A sender's own label for an event (a Shadowserver report type, an X-ARF report type, an ARF feedback
+ * type) that no map knows: the event takes category `other` and keeps the label here, in
+ * `details.source_category`, so that its subjects are resolved and grouped all the same; the case is then
+ * flagged "needs classification" until a person reclassifies it or a mapping rule covers the label.
+ */
+export const SOURCE_CATEGORY = "source_category";
+
+/** Looks a label up like `categoryOf`, but never throws: an unknown label is `other`, and says which. */
+export function categoryOrOther(
+  map: Readonly<Record<string, Category>>,
+  value: string,
+): { category: Category; unknownLabel?: string } {
+  const key = Object.hasOwn(map, value) ? value : value.toLowerCase();
+  if (Object.hasOwn(map, key)) return { category: map[key]! };
+  return { category: "other", unknownLabel: value.trim().slice(0, 200) };
+}
+
 /** Lower is more urgent: authority first, then CSAM and terrorist content, then the rest (SPEC C4). */
 export function priorityOf(kind: Kind, category: Category): number {
   if (kind === "authority") return 0;

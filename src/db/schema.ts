@@ -161,6 +161,8 @@ export interface CasesTable {
   subject_count: Generated<number>;
   /** Added by 0006_people: an order forbids telling the customer; no message of any kind goes to them. */
   gag: Generated<boolean>;
+  /** Added by 0008_breadth: category `other` until a person says what it is (set on insert by a trigger). */
+  needs_classification: Generated<boolean>;
 }
 
 export interface EventsTable {
@@ -350,7 +352,24 @@ export interface CaseTables {
   case_notifications: CaseNotificationsTable;
 }
 
-export interface Database extends IntakeTables, InventoryTables, CaseTables {
+/** 0008_breadth: a sender's label mapped to one of our categories (see src/classification/). */
+export interface CategoryMappingsTable {
+  id: Id;
+  format: string;
+  label: string;
+  sender: string | null;
+  category: string;
+  note: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+/** Tables of 0008_breadth. */
+export interface ClassificationTables {
+  category_mappings: CategoryMappingsTable;
+}
+
+export interface Database extends IntakeTables, InventoryTables, CaseTables, ClassificationTables {
   brands: BrandsTable;
   brand_addresses: BrandAddressesTable;
   customers: CustomersTable;

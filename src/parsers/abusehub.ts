@@ -3,13 +3,14 @@
  * original notifier's report name in `report_type`. AbuseHUB also sends IODEF (see iodef.ts); both share
  * the mapping of report names below. Times in AbuseHubCsv are Dutch local time.
  */
-import { type Category, UnknownCategoryError } from "../taxonomy.ts";
+import type { Category } from "../taxonomy.ts";
 import { makeEvent, normalizeIp, normalizePort, ReportFormatError } from "./common.ts";
 import type { ParsedEvent } from "./types.ts";
 
 /**
  * AbuseHUB report names ("Shadowserver Botnet Drone", "Command and Control", "Pulse secure VPN", ...) are
- * free text chosen per notifier; these families cover the published ones. Anything else is an error.
+ * free text chosen per notifier; these families cover the published ones. Anything else is `other`, and
+ * the event keeps the name as its `source_category` (see taxonomy.ts).
  */
 const REPORT_FAMILIES: Array<[RegExp, Category]> = [
   [/ddos.*(victim|amplif)|amplification.*victim/i, "ddos_victim"],
@@ -26,7 +27,7 @@ const REPORT_FAMILIES: Array<[RegExp, Category]> = [
 
 export function abusehubCategory(reportName: string): Category {
   for (const [re, category] of REPORT_FAMILIES) if (re.test(reportName)) return category;
-  throw new UnknownCategoryError("abusehub", reportName);
+  return "other";
 }
 
 /** Dutch wall-clock time (Europe/Amsterdam) to UTC, respecting summer time. */
@@ -91,7 +92,12 @@ export function parseAbusehubCsv(text: string): ParsedEvent[] {
         category,
         { ip, port: normalizePort(at(row, "src_port")), url, email: at(row, "src_email") || undefined },
         amsterdamToUtc(at(row, "event_date"), at(row, "event_time")),
-        Object.fromEntries(columns.map((c, i) => [c, row[i]]).filter(([, v]) => v !== undefined && v !== "")),
+        {
+          ...Object.fromEntries(
+            columns.map((c, i) => [c, row[i]]).filter(([, v]) => v !== undefined && v !== ""),
+          ),
+          source_category: category === "other" ? reportType : undefined,
+        },
       ),
     );
   }

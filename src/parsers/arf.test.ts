@@ -85,13 +85,13 @@ test("auth-failure is routed as email_auth_failure, opt-out as opt_out (both inf
   assert.equal(o.events[0]!.category, "opt_out");
 });
 
-test("an unknown Feedback-Type goes to triage naming the value; not-spam is explained", async () => {
-  assert.match(
-    reasonOf(
-      await parseReport(arf("Feedback-Type: weird-thing\nUser-Agent: X\nVersion: 1\nSource-IP: 192.0.2.1\n")),
-    ),
-    /weird-thing/,
-  );
+test("an unknown Feedback-Type keeps its subject as `other` with the label; not-spam is explained", async () => {
+  const e = ok(
+    await parseReport(arf("Feedback-Type: weird-thing\nUser-Agent: X\nVersion: 1\nSource-IP: 192.0.2.1\n")),
+  ).events[0]!;
+  assert.equal(e.category, "other");
+  assert.equal(e.details.source_category, "weird-thing");
+  assert.equal(e.subject.ip, "192.0.2.1");
   assert.match(
     reasonOf(await parseReport(arf("Feedback-Type: not-spam\nUser-Agent: X\nVersion: 1\n"))),
     /not-spam/,

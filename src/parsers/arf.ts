@@ -2,7 +2,7 @@
  * ARF: RFC 5965 feedback reports (with RFC 6591 auth-failure, RFC 6692 Source-Port, legacy version 0.1
  * and its Received-Date). One report is one event: the sending host of the reported message.
  */
-import { type Category, categoryOf } from "../taxonomy.ts";
+import { type Category, categoryOrOther } from "../taxonomy.ts";
 import {
   emailOf,
   makeEvent,
@@ -44,7 +44,7 @@ export function parseArf(mail: Mail): ParseResult {
       "ARF not-spam feedback: the reporter says a message was wrongly filtered; nothing to act on",
     );
   }
-  const category = categoryOf("arf", FEEDBACK_TYPES, feedbackType);
+  const { category, unknownLabel } = categoryOrOther(FEEDBACK_TYPES, feedbackType);
   const original = originalMessageOf(mail);
   const warnings: string[] = [];
 
@@ -70,6 +70,7 @@ export function parseArf(mail: Mail): ParseResult {
 
   const details: Record<string, unknown> = {
     feedbackType,
+    source_category: unknownLabel,
     userAgent: fields.get("user-agent"),
     version: fields.get("version"),
     ipSource: ip ? ipSource : undefined,

@@ -72,6 +72,7 @@ export function parseIodef(text: string, messageId?: string): ParseResult {
               incidentId: textOf(child(incident, "IncidentID")),
               purpose: attr(incident, "purpose"),
               reportName,
+              source_category: category === "other" ? reportName : undefined,
               originalNotifier: meaning("original notifier"),
               priority: meaning("priority"),
               asn: textOf(addresses.find((a) => attr(a, "category") === "asn")),

@@ -2,8 +2,8 @@
  * A complaint written by a person (or a robot without a standard format): a mail with a forwarded message
  * (message/rfc822), pasted headers, a table of addresses, or only prose. What it is about comes from its
  * structured parts when there are any (forwarded headers, a key-value attachment, a CSV table in the body),
- * else from the prose. What it is (the category) comes from its words; when they say nothing, a person
- * decides (triage), because guessing "other" would hide it.
+ * else from the prose. What it is (the category) comes from its words; when they say nothing, its subjects
+ * still become events, of category `other`, and their case waits for a person to classify it.
  */
 import { CATEGORIES, type Category } from "../taxonomy.ts";
 import { emailOf, makeEvent, normalizeIp, normalizePort, parseDate, ReportFormatError } from "./common.ts";
@@ -77,11 +77,8 @@ export function parsePlain(c: Complaint): ParseResult {
   let category: Category | undefined = classifyText(c.subjectLine, c.text);
   // A forwarded message with nothing else said is an e-mail complaint: spam.
   if (!category && (c.original || c.statedSource)) category = "spam";
-  if (!category) {
-    throw new ReportFormatError(
-      "free-text complaint: could not tell what it is about (no category keyword); a person must classify it",
-    );
-  }
+  // No keyword: the subjects are not lost; the case of category `other` asks a person to classify it.
+  category ??= "other";
 
   const events: ParsedEvent[] = [];
   const warnings: string[] = [];

@@ -35,15 +35,18 @@ test("the victim of an amplification attack is not the abuser", () => {
   assert.equal(parseShadowserverCsv(event4, "event4_honeypot_ddos_amp").events[0]!.category, "ddos_victim");
 });
 
-test("common report families map; an unknown type is an explicit error", () => {
+test("common report families map; a type of no family keeps its rows as `other` with the type as label", () => {
   assert.equal(shadowserverCategory("scan6_rdp"), "open_service");
   assert.equal(shadowserverCategory("event6_sinkhole"), "botnet");
   assert.equal(shadowserverCategory("botnet_drone"), "botnet");
   assert.equal(shadowserverCategory("event4_honeypot_brute_force"), "brute_force");
   assert.equal(shadowserverCategory("blocklist"), "blocklist");
   assert.equal(shadowserverCategory("compromised_website"), "compromised_server");
-  assert.throws(() => shadowserverCategory("population_http"), UnknownCategoryError);
-  assert.throws(() => parseShadowserverCsv(scan, "no_such_report"), UnknownCategoryError);
+  assert.equal(shadowserverCategory("population_http"), "open_service");
+  const unknown = parseShadowserverCsv(scan, "no_such_report").events[0]!;
+  assert.equal(unknown.category, "other");
+  assert.equal(unknown.details.source_category, "no_such_report");
+  assert.equal(unknown.subject.ip, "198.51.100.179");
 });
 
 test("a malformed IP rejects the row with a warning, quoted commas and newlines survive", () => {

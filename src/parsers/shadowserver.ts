@@ -7,69 +7,18 @@
  * about 80,000 rows/s including event building, the speed csv-parse reaches for bare arrays.
  */
 import { Unzip, UnzipInflate } from "fflate";
-import { type Category, UnknownCategoryError } from "../taxonomy.ts";
+import type { Category } from "../taxonomy.ts";
 import { normalizeIp, normalizePort, ReportFormatError } from "./common.ts";
+import {
+  classifyShadowserverType,
+  reportTypeFromColumns,
+  reportTypeFromSubject,
+} from "./shadowserver-types.ts";
 import type { ParsedEvent, ParseResult, Reporter } from "./types.ts";
 
-/** Exact report names, current and legacy. */
-const EXACT: Record<string, Category> = {
-  blocklist: "blocklist",
-  blacklist: "blocklist",
-  event4_blocklist: "blocklist",
-  compromised_website: "compromised_server",
-  event4_compromised_website: "compromised_server",
-  phish_url: "phishing",
-  malware_url: "malware",
-  spam_url: "spam",
-  botnet_drone: "botnet",
-  drone: "botnet",
-  drone_brute_force: "brute_force",
-  botnet_cc: "botnet",
-  cc_ip: "botnet",
-  cc_irc: "botnet",
-  darknet: "port_scan",
-  sinkhole_http_referer: "compromised_server",
-  sinkhole6_http_referer: "compromised_server",
-  event4_sinkhole_http_referer: "compromised_server",
-  event6_sinkhole_http_referer: "compromised_server",
-  ip_spoofer: "open_service",
-  event4_ip_spoofer: "open_service",
-  event6_ip_spoofer: "open_service",
-  ddos_amplification: "ddos_victim",
-  honeypot_ddos_amp: "ddos_victim",
-  event4_honeypot_ddos_amp: "ddos_victim",
-  amplification_ddos_victim: "ddos_victim",
-  event4_ddos_participant: "ddos",
-  ddos_participant: "ddos",
-  microsoft_sinkhole: "botnet",
-  cisco_smart_install: "open_service",
-};
-
-/** Report families by name pattern, in order. */
-const FAMILIES: Array<[RegExp, Category]> = [
-  [/^(event[46]_)?honeypot_.*ddos/, "ddos_victim"],
-  [/^(event[46]_)?honeypot_.*brute_force$|^(event[46]_)?(ssh|telnet|rdp|ftp)_brute_force$/, "brute_force"],
-  [/^(event[46]_)?honeypot_.*(scan|darknet|exploit|attack)/, "port_scan"],
-  [/^(event[46]_)?(.*_)?sinkhole(6)?(_.*)?$|^(event[46]_)?.*_drone$/, "botnet"],
-  [/^scan6?_/, "open_service"],
-  [/^(open|vulnerable|accessible)_/, "open_service"],
-];
-
+/** The category of a report type (the table in shadowserver-types.ts, else its family); never throws. */
 export function shadowserverCategory(type: string): Category {
-  const t = type.trim().toLowerCase();
-  const exact = EXACT[t];
-  if (exact) return exact;
-  for (const [re, category] of FAMILIES) if (re.test(t)) return category;
-  throw new UnknownCategoryError("shadowserver", type);
-}
-
-function knownType(t: string): boolean {
-  try {
-    shadowserverCategory(t);
-    return true;
-  } catch {
-    return false;
-  }
+  return classifyShadowserverType(type).category;
 }
 
 /**
@@ -79,12 +28,12 @@ function knownType(t: string): boolean {
 export function reportTypeFromFilename(filename: string): string | undefined {
   const base = (filename.split(/[\\/]/).pop() ?? "").toLowerCase().replace(/(\.csv)?(\.zip)?$/, "");
   const m = /^\d{4}-\d{2}-\d{2}-([a-z0-9_]+)(?:-|$)/.exec(base);
-  if (m && knownType(m[1]!)) return m[1];
+  if (m && classifyShadowserverType(m[1]!).basis !== "unknown") return m[1];
   const words = base.split(/[^a-z0-9]+/).join("_");
   const pieces = words.split("_");
   for (let i = 0; i < pieces.length; i++) {
     const candidate = pieces.slice(i).join("_");
-    if (candidate && knownType(candidate)) return candidate;
+    if (candidate && classifyShadowserverType(candidate).basis !== "unknown") return candidate;
   }
   return m?.[1];
 }
@@ -252,6 +201,8 @@ export interface ShadowserverOptions {
   messageId?: string;
   /** Stop collecting warnings after this many (a broken 100k-row file would otherwise flood). */
   maxWarnings?: number;
+  /** The subject of the mail it came with: it names the report ("Open SNMP Report") when the file does not. */
+  subject?: string;
 }
 
 /** Columns that describe where a network is and what it does, not what happened. */
@@ -259,7 +210,8 @@ const DESCRIPTIVE_COLUMN = /^(src_|dst_)?(geo|region|city|naics|sector|sic)$/;
 
 /**
  * Fast path for large reports: one pass, no per-row library calls beyond address validation.
- * Throws UnknownCategoryError for an unknown type and ReportFormatError for a file that is not CSV.
+ * A type we do not know keeps its rows (see shadowserver-types.ts); ReportFormatError for a file that is
+ * not CSV.
  */
 export function parseShadowserverCsv(
   data: Buffer | Uint8Array | string,
@@ -291,8 +243,6 @@ export function* shadowserverCsvSteps(
   type: string,
   options: ShadowserverOptions = {},
 ): Generator<void, ParseResult> {
-  const reportType = type.trim().toLowerCase();
-  const category = shadowserverCategory(reportType);
   const text =
     typeof data === "string"
       ? data
@@ -301,6 +251,10 @@ export function* shadowserverCsvSteps(
   const header = rows.next();
   if (header.done) throw new ReportFormatError("Shadowserver CSV is empty");
   const columns = header.value.map((c) => c.trim().toLowerCase());
+  // No type from the caller, the file name or the subject: the columns say what they can.
+  const reportType = type.trim().toLowerCase() || reportTypeFromColumns(columns) || "unknown";
+  const typed = classifyShadowserverType(reportType, columns);
+  const unknownType = typed.basis === "unknown" ? reportType : undefined;
   if (!columns.includes("timestamp"))
     throw new ReportFormatError("Shadowserver CSV without a timestamp column");
   const { ip: ipCol, port: portCol } = hostColumns(reportType, columns);
@@ -350,6 +304,7 @@ export function* shadowserverCsvSteps(
     // The line finds the row in the stored original; descriptive columns (where a network is, its
     // industry) stay there too: a hundred thousand copies of "NOORD-HOLLAND" help no one.
     const details: Record<string, unknown> = { reportType, line };
+    if (unknownType) details.source_category = unknownType;
     for (let i = 0; i < columns.length; i++) {
       const v = row[i];
       if (v !== undefined && v !== "" && i !== ipCol && i !== tsCol && !descriptive[i])
@@ -361,6 +316,7 @@ export function* shadowserverCsvSteps(
     if (port !== undefined) subject.port = port;
     if (url) subject.url = url;
     if (host && WEB_TYPES.test(reportType) && !normalizeIp(host)) subject.domain = host.toLowerCase();
+    const category = typed.perRow ? typed.perRow(row) : typed.category;
     events.push({ category, kind, subject, occurredAt: shadowserverTime(ts), details });
   }
   if (rejected > maxWarnings) warnings.push(`${rejected} rows skipped in total`);
@@ -424,12 +380,9 @@ export function* shadowserverFileSteps(
     const type =
       hint.type ??
       reportTypeFromFilename(f.name) ??
-      (hint.filename ? reportTypeFromFilename(hint.filename) : undefined);
-    if (!type) {
-      throw new ReportFormatError(
-        `Shadowserver report type unknown: file name "${(f.name || hint.filename || "").slice(0, 120)}" does not name one; pass type=…`,
-      );
-    }
+      (hint.filename ? reportTypeFromFilename(hint.filename) : undefined) ??
+      reportTypeFromSubject(options.subject) ??
+      ""; // the columns decide (shadowserverCsvSteps)
     results.push(yield* shadowserverCsvSteps(f.data, type, options));
   }
   const first = results[0]!;

@@ -43,15 +43,13 @@ test("XARF v4 README type 'open' and schema type 'open_service' both map", async
   }
 });
 
-test("an unknown XARF category throws UnknownCategoryError, and becomes triage through the registry", async () => {
-  assert.throws(
-    () => parseXarfDocument({ ...v4, category: "connection", type: "teleportation" }),
-    UnknownCategoryError,
-  );
-  assert.match(
-    reasonOf(await parseReport(Buffer.from(JSON.stringify({ ...v4, type: "teleportation" })))),
-    /teleportation/,
-  );
+test("an unknown XARF category keeps its subject: category other, the sender's label kept", async () => {
+  const e = parseXarfDocument({ ...v4, category: "connection", type: "teleportation" }).events[0]!;
+  assert.equal(e.category, "other");
+  assert.equal(e.details.source_category, "connection/teleportation");
+  const r = ok(await parseReport(Buffer.from(JSON.stringify({ ...v4, type: "teleportation" }))));
+  assert.equal(r.events[0]!.category, "other");
+  assert.ok(r.events[0]!.subject.ip || r.events[0]!.subject.url);
 });
 
 test("XARF v3 with ReporterInfo, and as a mail attachment", async () => {

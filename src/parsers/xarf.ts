@@ -5,7 +5,7 @@
  */
 import { getDomain } from "tldts";
 import { z } from "zod";
-import { type Category, categoryOf } from "../taxonomy.ts";
+import { type Category, categoryOrOther } from "../taxonomy.ts";
 import {
   emailOf,
   makeEvent,
@@ -154,7 +154,7 @@ function parseV4(doc: unknown, messageId?: string): ParseResult {
   if (!parsed.success) throw new ReportFormatError(`XARF v4 document is invalid: ${issues(parsed.error)}`);
   const r = parsed.data;
   const key = `${r.category}/${r.type}`.toLowerCase();
-  const typed = categoryOf("xarf-v4", V4_TYPES, key);
+  const { category: typed, unknownLabel } = categoryOrOther(V4_TYPES, key);
   // An open service that is a mail relay is an open relay: its own category, with its own measures.
   const service = typeof r.service === "string" ? r.service : "";
   const category = typed === "open_service" && /relay/i.test(service) ? "open_relay" : typed;
@@ -177,6 +177,7 @@ function parseV4(doc: unknown, messageId?: string): ParseResult {
     xarfVersion: xarf_version,
     xarfCategory: r.category,
     xarfType: r.type,
+    source_category: unknownLabel,
     sender,
     evidence: evidence?.map((e) => ({
       ...e,
@@ -209,7 +210,7 @@ function parseV3(doc: unknown, messageId?: string): ParseResult {
       `XARF Version "${oneLine(String(parsed.data.Version), 20)}" is not supported (3 or 4)`,
     );
   }
-  const category = categoryOf("xarf-v3", V3_TYPES, rep.ReportType.toLowerCase());
+  const { category, unknownLabel } = categoryOrOther(V3_TYPES, rep.ReportType.toLowerCase());
   const subject: Subject = {};
   const ip = normalizeIp(rep.SourceIp ?? rep.Source?.IP);
   if ((rep.SourceIp ?? rep.Source?.IP) && !ip) {
@@ -234,6 +235,7 @@ function parseV3(doc: unknown, messageId?: string): ParseResult {
   >[];
   const details = {
     xarfVersion: String(parsed.data.Version),
+    source_category: unknownLabel,
     ...rest,
     onBehalfOf: OnBehalfOf,
     samples: samples.map((s) => ({ ...s, Payload: undefined, Data: undefined })),

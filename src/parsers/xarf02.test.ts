@@ -43,13 +43,13 @@ test("X-ARF uri source with the 'http: //' typo is repaired", async () => {
   assert.equal(r.events[0]!.category, "phishing");
 });
 
-test("X-ARF with wrong types or an unknown Report-Type goes to triage", async () => {
-  assert.match(
-    reasonOf(
-      await parseReport(xarf("Reported-From: a@b.example\nReport-Type: time-travel\nSource: 192.0.2.1\n")),
-    ),
-    /time-travel/,
-  );
+test("X-ARF with an unknown Report-Type keeps its subject as `other`; wrong types go to triage", async () => {
+  const unknown = ok(
+    await parseReport(xarf("Reported-From: a@b.example\nReport-Type: time-travel\nSource: 192.0.2.1\n")),
+  ).events[0]!;
+  assert.equal(unknown.category, "other");
+  assert.equal(unknown.details.source_category, "time-travel");
+  assert.equal(unknown.subject.ip, "192.0.2.1");
   assert.match(
     reasonOf(
       await parseReport(

@@ -4,7 +4,7 @@
  * so YAML is read leniently and, failing that, line by line. Schema-URL is a hint, never fetched.
  */
 import { parse as parseYaml } from "yaml";
-import { type Category, categoryOf } from "../taxonomy.ts";
+import { type Category, categoryOrOther } from "../taxonomy.ts";
 import {
   emailOf,
   makeEvent,
@@ -86,7 +86,7 @@ export function parseXarf02(mail: Mail): ParseResult {
   const kv = readKeyValues(partText(part));
   const reportType = (kv["report-type"] ?? "").trim().toLowerCase();
   if (!reportType) throw new ReportFormatError("X-ARF report.txt without Report-Type");
-  const category = categoryOf("xarf-0.2", REPORT_TYPES, reportType);
+  const { category, unknownLabel } = categoryOrOther(REPORT_TYPES, reportType);
 
   const source = (kv.source ?? "").trim();
   const sourceType = (kv["source-type"] ?? "").trim().toLowerCase();
@@ -111,6 +111,7 @@ export function parseXarf02(mail: Mail): ParseResult {
     xarfVersion: kv.version,
     xarfCategory: kv.category,
     reportType,
+    source_category: unknownLabel,
     service: kv.service,
     sourceType: sourceType || undefined,
     reportId: kv["report-id"],

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { zipSync } from "fflate";
-import { UnknownCategoryError } from "../taxonomy.ts";
 import { parseReport } from "./index.ts";
 import { parseShadowserverCsv, reportTypeFromFilename, shadowserverCategory } from "./shadowserver.ts";
 import { multipart, ok, reasonOf } from "./testkit.ts";

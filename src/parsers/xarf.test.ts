@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { UnknownCategoryError } from "../taxonomy.ts";
 import { parseReport } from "./index.ts";
 import { multipart, ok, reasonOf } from "./testkit.ts";
 import { parseXarfDocument } from "./xarf.ts";

@@ -11,6 +11,8 @@ import { brandsApi } from "./brands.ts";
 import { createCaseGrouper } from "./cases/grouping.ts";
 import { casesApi } from "./cases/routes.ts";
 import { startCaseWorkers } from "./cases/timers.ts";
+import { classificationApi } from "./classification/routes.ts";
+import { loadSenderProfiles, SenderProfileError } from "./classification/sender-profiles.ts";
 import type { Config } from "./config.ts";
 import { type Connection, connect, migrate } from "./db/index.ts";
 import { loadDemo } from "./demo.ts";
@@ -22,6 +24,7 @@ import { type SmtpListener, startSmtp } from "./intake/smtp.ts";
 import { startIntakeWorkers } from "./intake/worker.ts";
 import { inventoryApi } from "./inventory/routes.ts";
 import { Jobs } from "./jobs.ts";
+import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { loadPolicyProfiles, PolicyProfileError } from "./policy/load.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
@@ -30,7 +33,7 @@ import { type App, buildServer, type Routes, type Services } from "./server.ts";
 import { consoleWeb } from "./web/routes.ts";
 
 export const ROUTES: Routes = {
-  api: [authApi, brandsApi, intakeApi, eventsApi, inventoryApi, casesApi],
+  api: [authApi, brandsApi, intakeApi, eventsApi, inventoryApi, casesApi, classificationApi],
   web: [signInWeb, consoleWeb],
 };
 
@@ -65,6 +68,17 @@ export async function loadPolicies(config: Config): Promise<ReadonlyMap<string, 
   }
 }
 
+/** What the configuration adds to parsing: sender profiles (a broken file stops start-up) and references. */
+export async function loadParsing(config: Config): Promise<ParseContext> {
+  try {
+    const senderProfiles = config.senderProfiles ? await loadSenderProfiles(config.senderProfiles) : [];
+    return { senderProfiles, referenceDomains: config.referenceDomains };
+  } catch (err) {
+    if (err instanceof SenderProfileError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
 /** Builds the services every role shares: database, queue, policies, and the event pipeline. */
 export async function buildServices(
   config: Config,
@@ -73,12 +87,13 @@ export async function buildServices(
   jobs: Jobs,
 ): Promise<{ services: Services; close(): Promise<void> }> {
   const policies = await loadPolicies(config);
+  const parsing = await loadParsing(config);
   const resolver = await createResolver(conn.db, log, { databaseUrl: conn.url });
   const grouper = createCaseGrouper(conn.db, policies, log);
   const pipeline: Pipeline = { resolve: resolver.resolve, group: grouper.group };
   const metrics = new client.Registry();
   client.collectDefaultMetrics({ register: metrics, prefix: "abusedesk_" });
-  const services: Services = { db: conn.db, log, config, jobs, metrics, policies, pipeline };
+  const services: Services = { db: conn.db, log, config, jobs, metrics, policies, pipeline, parsing };
   return { services, close: () => resolver.close() };
 }
 

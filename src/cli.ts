@@ -5,6 +5,7 @@ import { verifyAuditLog } from "./audit.ts";
 import { createToken, createUser } from "./auth/auth.store.ts";
 import { ROLES } from "./auth/roles.ts";
 import { caseCommands } from "./cases/cli.ts";
+import { classificationCommands } from "./classification/cli.ts";
 import { CLI_ACTOR, cliContext, setup, withDatabase } from "./command.ts";
 import { loadDemo } from "./demo.ts";
 import { loadDemoReports } from "./demo-reports.ts";
@@ -12,6 +13,16 @@ import { UserError } from "./errors.ts";
 import { intakeCommands } from "./intake/cli.ts";
 import { inventoryCommands } from "./inventory/cli.ts";
 import { Jobs } from "./jobs.ts";
+
+/** `abusedesk start`'s own options. */
+interface StartOptions {
+  http?: string;
+  smtp?: string;
+  role?: string;
+  demo?: boolean;
+  senderProfiles?: string;
+  referenceDomains?: string;
+}
 
 const program = new Command()
   .name("abusedesk")
@@ -44,12 +55,19 @@ program
     new Option("--role <role>", "which part this process plays").choices(["all", "web", "smtp", "worker"]),
   )
   .option("--demo", "load the demo brands and customers")
-  .action(async (opts: { http?: string; smtp?: string; role?: string; demo?: boolean }, cmd: Command) => {
+  .option("--sender-profiles <file>", "YAML file of sender profiles (ABUSEDESK_SENDER_PROFILES)")
+  .option(
+    "--reference-domains <domains>",
+    "comma-separated domains whose links are never subjects (ABUSEDESK_REFERENCE_DOMAINS)",
+  )
+  .action(async (opts: StartOptions, cmd: Command) => {
     const { config, log } = setup(cmd, "info", {
       http: opts.http,
       smtp: opts.smtp,
       role: opts.role,
       demo: opts.demo,
+      senderProfiles: opts.senderProfiles,
+      referenceDomains: opts.referenceDomains,
     });
     const desk = await startDesk(config, log);
     const where = [
@@ -238,6 +256,7 @@ program
 intakeCommands(program, cliContext);
 inventoryCommands(program, cliContext);
 caseCommands(program, cliContext);
+classificationCommands(program, cliContext);
 
 export async function main(argv = process.argv): Promise<void> {
   try {

@@ -37,6 +37,16 @@ export const ConfigSchema = z.object({
   policyDocumentsDir: z.string().min(1).default(DEFAULT_POLICY_DOCUMENTS_DIR),
   /** Set behind a TLS-terminating proxy so that the session cookie is marked Secure. */
   secureCookies: z.boolean().default(false),
+  /** A YAML file of sender profiles: how to read free-text layouts of particular senders (docs/intake.md). */
+  senderProfiles: z.string().min(1).optional(),
+  /** More domains whose links are references (documentation, lookups), never subjects. Comma-separated. */
+  referenceDomains: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) =>
+      (Array.isArray(v) ? v : v.split(",")).map((d) => d.trim().toLowerCase()).filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "list domains such as docs.example.org")))
+    .default([]),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -59,6 +69,8 @@ export function loadConfig(flags: Partial<Record<keyof ConfigInput, unknown>>, e
     secureCookies:
       flags.secureCookies ??
       (env.ABUSEDESK_SECURE_COOKIES ? env.ABUSEDESK_SECURE_COOKIES === "1" : undefined),
+    senderProfiles: flags.senderProfiles ?? (env.ABUSEDESK_SENDER_PROFILES || undefined),
+    referenceDomains: flags.referenceDomains ?? (env.ABUSEDESK_REFERENCE_DOMAINS || undefined),
   };
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {

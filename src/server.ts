@@ -26,6 +26,7 @@ import { authorize, bearerAuth, HttpError, requireDeclaredAbility } from "./auth
 import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
 import type { Jobs } from "./jobs.ts";
+import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
 
@@ -40,6 +41,8 @@ export interface Services {
   policies: ReadonlyMap<string, PolicyProfile>;
   /** Resolution and grouping of stored events. */
   pipeline: Pipeline;
+  /** Sender profiles and reference domains from the configuration, for the parsers. */
+  parsing?: ParseContext;
 }
 
 export type App = FastifyInstance<

@@ -34,6 +34,8 @@ export interface CaseFilter {
   q?: string;
   owner?: number;
   escalated?: boolean;
+  /** Cases of category other waiting for a person to classify them. */
+  needsClassification?: boolean;
 }
 
 export interface QueueCursor {
@@ -73,6 +75,7 @@ export interface QueueRow {
   owner_id: number | null;
   owner_email: string | null;
   escalated: boolean;
+  needs_classification: boolean;
   event_count: number;
   subject_count: number;
   top_subjects: string[];
@@ -97,6 +100,7 @@ function filtered(db: Db, f: CaseFilter) {
   if (f.dueBefore) q = q.where("c.next_due_at", "<", f.dueBefore);
   if (f.owner !== undefined) q = q.where("c.owner_id", "=", f.owner);
   if (f.escalated !== undefined) q = q.where("c.escalated", "=", f.escalated);
+  if (f.needsClassification !== undefined) q = q.where("c.needs_classification", "=", f.needsClassification);
   const text = f.q?.trim();
   if (text) {
     const like = `%${escapeLike(text)}%`;
@@ -146,6 +150,7 @@ export async function listCases(
       "c.owner_id",
       "u.email as owner_email",
       "c.escalated",
+      "c.needs_classification",
       "c.event_count",
       "c.subject_count",
       "c.next_due_at",

@@ -21,6 +21,7 @@ export function toFilter(q: z.output<typeof CaseFilterSchema>): CaseFilter {
     ...(q.q ? { q: q.q } : {}),
     ...(q.owner !== undefined ? { owner: q.owner } : {}),
     ...(q.escalated ? { escalated: q.escalated === "true" } : {}),
+    ...(q.needs_classification ? { needsClassification: q.needs_classification === "true" } : {}),
   };
 }
 
@@ -35,6 +36,7 @@ export function presentListItem(r: QueueRow): z.input<typeof CaseListItem> {
     priority: r.priority,
     owner: r.owner_id && r.owner_email ? { id: r.owner_id, email: r.owner_email } : null,
     escalated: r.escalated,
+    needs_classification: r.needs_classification,
     event_count: r.event_count,
     subject_count: r.subject_count,
     subjects: r.top_subjects,
@@ -92,6 +94,10 @@ export function describeEntry(e: Pick<StoredEntry, "action" | "details">): strin
       return `merged into case ${d.into}${why}`;
     case "case.split":
       return `split ${(d.subjects as string[] | undefined)?.length ?? 0} subject(s) off into case ${d.new_case}${why}`;
+    case "case.classify":
+      return d.events
+        ? `classified ${d.events} event(s)${d.source_category ? ` labelled "${d.source_category}"` : ""} as ${d.to}${Array.isArray(d.into) && d.into.length ? `, filed into case ${d.into.join(", ")}` : ""}${d.closed ? "; this case is closed" : ""}${why}`
+        : `confirmed the category ${d.to}${why}`;
     case "case.escalate":
       return `escalated to a supervisor: ${d.deadline} was due ${d.due_at}`;
     default:
@@ -144,6 +150,7 @@ export function presentCase(
     priority: k.priority,
     owner: b.owner ? { id: b.owner.id, email: b.owner.email, name: b.owner.name } : null,
     escalated: k.escalated,
+    needs_classification: k.needs_classification,
     subjects: b.subjects.map((s) => s.value),
     subject_details: b.subjects.map((s) => ({
       kind: s.kind,

@@ -4,6 +4,7 @@
  * presents the result.
  */
 import { actorOf, HttpError, httpError } from "../auth/http.ts";
+import { sourceCategoriesOf } from "../classification/classification.store.ts";
 import type { RouteModule } from "../server.ts";
 import { bulkChange } from "./bulk.ts";
 import { decodeCursor, encodeCursor, listCases, readCase } from "./cases.store.ts";
@@ -69,7 +70,10 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
     async (req) => {
       const result = await readCase(db, policies, req.params.id);
       if (!result.ok) throw httpError(result.error);
-      return presentCase(result.value.bundle, result.value.assessment);
+      const view = presentCase(result.value.bundle, result.value.assessment);
+      // The senders' own labels of a case of category other: what to classify it as, or to map.
+      if (view.category !== "other") return view;
+      return { ...view, source_categories: await sourceCategoriesOf(db, req.params.id) };
     },
   );
 

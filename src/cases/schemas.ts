@@ -45,6 +45,10 @@ export const CaseFilterSchema = z.object({
   q: z.string().max(200).optional().describe("search in case id, customer id and name, subjects"),
   owner: z.coerce.number().int().positive().optional().describe("user id of the owner"),
   escalated: z.enum(["true", "false"]).optional(),
+  needs_classification: z
+    .enum(["true", "false"])
+    .optional()
+    .describe("true: cases of category other waiting for a person to say what they are"),
 });
 
 export const CaseListQuery = CaseFilterSchema.extend({
@@ -74,6 +78,9 @@ export const CaseListItem = z.object({
   priority: z.number(),
   owner: z.object({ id: z.number(), email: z.string() }).nullable(),
   escalated: z.boolean(),
+  needs_classification: z
+    .boolean()
+    .describe("category other: a person must say what it is (POST /api/v1/cases/:id/classify)"),
   event_count: z.number(),
   subject_count: z.number(),
   subjects: z.array(z.string()).describe("the first few subjects; GET /cases/:id lists more"),
@@ -137,6 +144,13 @@ export const CaseView = z.object({
   priority: z.number(),
   owner: OwnerRef,
   escalated: z.boolean(),
+  needs_classification: z
+    .boolean()
+    .describe("category other: a person must say what it is (POST /api/v1/cases/:id/classify)"),
+  source_categories: z
+    .array(z.object({ label: z.string(), format: z.string().nullable(), events: z.number() }))
+    .optional()
+    .describe("the senders' own labels of its unclassified events, to map or classify"),
   subjects: z
     .array(z.string())
     .describe("subjects with the most events first; subject_count says how many in all"),

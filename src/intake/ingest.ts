@@ -73,7 +73,7 @@ export async function submitReport(
     content_type: input.contentType ?? null,
     parse_hint: input.hint ?? {},
   });
-  const parsed = { hint, outcome: parseReport(input.raw, hint) };
+  const parsed = { hint, outcome: parseReport(input.raw, hint, services.parsing) };
   const ref = await storing;
   let known: { count: number; cases: number[] } | undefined;
   if (!ref.duplicate) {

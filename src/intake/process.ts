@@ -5,6 +5,7 @@
  */
 
 import type { Transaction } from "kysely";
+import { classifyParsed } from "../classification/intake.ts";
 import type { Database } from "../db/schema.ts";
 import { insertEvents, unstorableReason } from "../events/event.store.ts";
 import { isParseFailure, type ParseHint, type ParseOutcome, parseReport } from "../parsers/index.ts";
@@ -160,8 +161,10 @@ async function processLocked(
   const parsed =
     opts.parsed && sameHint(opts.parsed.hint, hint)
       ? await opts.parsed.outcome
-      : await parseReport(report.raw, hint);
+      : await parseReport(report.raw, hint, services.parsing);
   if (isParseFailure(parsed)) return triage(parsed.reason);
+  // Mapping rules give sender labels we do not know their category; the rest are counted in /metrics.
+  await classifyParsed(trx, services.metrics, parsed);
 
   const warnings = [...(parsed.warnings ?? [])];
   const events: ParsedEvent[] = [];

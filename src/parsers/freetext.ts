@@ -6,6 +6,7 @@
 import { getDomain, parse as parseHost } from "tldts";
 import type { Category } from "../taxonomy.ts";
 import { isNonRoutable, normalizeIp, parseDate } from "./common.ts";
+import { isReferenceHost, lineZones } from "./references.ts";
 
 export interface Indicators {
   urls: string[];
@@ -15,31 +16,9 @@ export interface Indicators {
   emails: string[];
   /** A date the text labels as the time of the abuse ("Date/time assessed:", "observed on"). */
   labelledDate: Date | null;
+  /** Where each indicator was first seen ("url:…", "ip:…", "domain:…" → "opening", "body", …). */
+  foundIn: Map<string, string>;
 }
-
-/**
- * Domains of the abuse-handling ecosystem: reporters' portals, lookup services and specs that reports link
- * to. They are never the subject of a complaint to us.
- */
-const ECOSYSTEM_DOMAINS = new Set([
-  "abuse.ch",
-  "abusix.com",
-  "abusehub.nl",
-  "abuseinformationexchange.nl",
-  "spamhaus.org",
-  "spamcop.net",
-  "shadowserver.org",
-  "x-arf.org",
-  "projecthoneypot.org",
-  "unspam.com",
-  "mipassoc.org",
-  "w3.org",
-  "c-sirt.org",
-  "iwf.org.uk",
-  "netcraft.com",
-  "bsi.bund.de",
-  "cert-bund.de",
-]);
 
 /** TLDs that are much more often a file extension in prose than a domain ("invoice.zip", "run.sh"). */
 const FILE_LIKE_TLDS = new Set([
@@ -81,15 +60,16 @@ const DATE_LABEL_RE =
   /\b(date|time|timestamp|seen|observed|detected|present on|assessed|tested on|occurred|infringement timestamp|event)\b/i;
 /** A traceroute hop ("7  ae-2.r30.example.net (129.250.5.23)") names transit routers, never the subject. */
 const TRACEROUTE_RE = /^\s*\d{1,2}\s+(?:\S+\s+)?\(?\d{1,3}(?:\.\d{1,3}){3}\)?(?:\s+[\d.]+\s*ms.*)?\s*$/;
-/** The closing of a letter: what follows is the sender's signature. */
-const SIGNATURE_RE =
-  /^\s*(--\s*|signed,?|regards,?|best regards,?|kind regards,?|sincerely,?|yours (faithfully|sincerely|truly),?|very truly yours,?|met vriendelijke groet(en)?,?|mit freundlichen gr(ü|ue)(ß|ss)en,?|thank you,?)\s*$/i;
 /** A footnote reference ("[1] https://...") points at documentation. */
 const FOOTNOTE_RE = /^\s*\[\d+\]\s+\S+\s*$/;
 
 export interface ExtractOptions {
   /** Registrable domains (and hosts) to leave out: the reporter's, the recipient's. */
   exclude?: Iterable<string>;
+  /** More reference sites than the curated list (references.ts), from the configuration. */
+  referenceDomains?: Iterable<string>;
+  /** The text's first line is the mail's subject line (found_in says so). */
+  withSubjectLine?: boolean;
 }
 
 export function extractIndicators(input: string, options: ExtractOptions = {}): Indicators {
@@ -98,32 +78,35 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
     const reg = getDomain(d) ?? d.toLowerCase();
     exclude.add(reg);
   }
+  const referenceDomains = [...(options.referenceDomains ?? [])];
   const excluded = (host: string): boolean => {
     const reg = getDomain(host) ?? host.toLowerCase();
-    return exclude.has(reg) || ECOSYSTEM_DOMAINS.has(reg);
+    return exclude.has(reg) || isReferenceHost(host, referenceDomains);
   };
 
   const lines = refang(input.slice(0, 2_000_000))
     .split(/\r?\n/)
     .filter((l) => !TRACEROUTE_RE.test(l) && !FOOTNOTE_RE.test(l));
+  const zones = lineZones(lines);
   const urls: string[] = [];
   const ips = new Map<string, Date | null>();
   const domains: string[] = [];
   const emails: string[] = [];
+  const foundIn = new Map<string, string>();
   let labelledDate: Date | null = null;
 
-  // Indicators in the signature (after "Regards", "Signed,", "-- ") are the reporter's own, unless the
-  // complaint names nothing before it (some letters list the URLs after the closing).
-  const signatureAt = lines.findIndex((l) => SIGNATURE_RE.test(l));
-  let beforeSignature = { urls: 0, ips: 0, domains: 0 };
   for (const [index, line] of lines.entries()) {
-    if (index === signatureAt)
-      beforeSignature = { urls: urls.length, ips: ips.size, domains: domains.length };
+    const zone = options.withSubjectLine && index === 0 ? "subject line" : zones[index]!;
     const dates = [...line.matchAll(DATE_RE)]
       .map((m) => parseDate(m[0]))
       .filter((d): d is Date => d !== null);
     if (!labelledDate && dates[0] && DATE_LABEL_RE.test(line)) labelledDate = dates[0];
+    // Links in a references block or a footer point at documentation, never at a subject.
+    if (zone === "references" || zone === "footer") continue;
     const lineDate = dates[0] ?? null;
+    const note = (key: string) => {
+      if (!foundIn.has(key)) foundIn.set(key, zone);
+    };
 
     let rest = line;
     for (const m of [...line.matchAll(URL_RE), ...line.matchAll(WWW_RE)]) {
@@ -132,6 +115,7 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
       const host = hostOf(url);
       if (!host || excluded(host)) continue;
       if (!urls.includes(url)) urls.push(url);
+      note(`url:${url}`);
     }
     for (const m of rest.matchAll(EMAIL_RE)) {
       const email = m[0].toLowerCase();
@@ -143,10 +127,14 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
       const ip = normalizeIp(m[1]);
       if (!ip || isNonRoutable(ip) || prefix > 32) continue;
       addIp(ips, ip, lineDate);
+      note(`ip:${ip}`);
     }
     for (const m of rest.matchAll(IPV6_RE)) {
       const ip = m[1]!.includes("::") || m[1]!.split(":").length === 8 ? normalizeIp(m[1]) : undefined;
-      if (ip && !isNonRoutable(ip)) addIp(ips, ip, lineDate);
+      if (ip && !isNonRoutable(ip)) {
+        addIp(ips, ip, lineDate);
+        note(`ip:${ip}`);
+      }
     }
     for (const m of rest.replace(IPV4_RE, " ").matchAll(DOMAIN_RE)) {
       const host = m[1]!.toLowerCase();
@@ -155,12 +143,18 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
       if (FILE_LIKE_TLDS.has(info.publicSuffix)) continue;
       if (excluded(host) || domains.includes(host)) continue;
       domains.push(host);
+      note(`domain:${host}`);
     }
   }
-  if (signatureAt >= 0 && beforeSignature.urls + beforeSignature.ips > 0) {
-    urls.length = beforeSignature.urls;
-    domains.length = beforeSignature.domains;
-    for (const ip of [...ips.keys()].slice(beforeSignature.ips)) ips.delete(ip);
+  // Indicators in the signature (after "Regards", "Signed,", "-- ") are the reporter's own, unless the
+  // complaint names nothing before it (some letters list the URLs after the closing).
+  const inSignature = (k: string) => foundIn.get(k) === "signature";
+  const content = [...urls.map((u) => `url:${u}`), ...[...ips.keys()].map((i) => `ip:${i}`)];
+  if (content.some((k) => !inSignature(k))) {
+    for (let i = urls.length - 1; i >= 0; i--) if (inSignature(`url:${urls[i]}`)) urls.splice(i, 1);
+    for (let i = domains.length - 1; i >= 0; i--)
+      if (inSignature(`domain:${domains[i]}`)) domains.splice(i, 1);
+    for (const ip of [...ips.keys()]) if (inSignature(`ip:${ip}`)) ips.delete(ip);
   }
   // A bare domain already covered by a URL (same registrable domain) adds nothing.
   const urlDomains = new Set(urls.map((u) => hostOf(u) ?? "").map((h) => getDomain(h) ?? h));
@@ -170,6 +164,7 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
     domains: domains.filter((d) => !urlDomains.has(getDomain(d) ?? d)),
     emails,
     labelledDate,
+    foundIn,
   };
 }
 

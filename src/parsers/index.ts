@@ -6,22 +6,27 @@
 import { UnknownCategoryError } from "../taxonomy.ts";
 import { isAbusehubCsv, parseAbusehubCsv } from "./abusehub.ts";
 import { extractAcns, isAcns, parseAcns } from "./acns.ts";
+import { isGzip, isZip } from "./archive.ts";
 import { isArf, parseArf } from "./arf.ts";
 import { decodeText, ReportFormatError } from "./common.ts";
 import { missingOf } from "./completeness.ts";
+import { parseStructuredFile, structuredPartsOf } from "./documents.ts";
+import { isFail2ban, parseFail2ban } from "./fail2ban.ts";
 import { isIodef, parseIodef } from "./iodef.ts";
 import { type Mail, readMail, reporterOfMail } from "./mail.ts";
 import { looksLikeMail, MIME_LIMITS, type MimePart, partText } from "./mime.ts";
 import { complaintFromMail, complaintFromText, parsePlain } from "./plain.ts";
+import { profileFor, readWithProfile } from "./profiles.ts";
 import { parseShadowserverFile, reportTypeFromFilename, shadowserverFileSteps } from "./shadowserver.ts";
 import { isSpamcop, parseSpamcop } from "./spamcop.ts";
-import type { ParseFailure, ParseOutcome, ParseResult } from "./types.ts";
+import { findTableHeader } from "./table.ts";
+import type { ParseContext, ParsedEvent, ParseFailure, ParseOutcome, ParseResult } from "./types.ts";
 import { findXarfAttachment, parseXarfJson } from "./xarf.ts";
 import { isXarf02, parseXarf02 } from "./xarf02.ts";
 import { assertPlainXml } from "./xml.ts";
 
 export { parseShadowserverCsv, reportTypeFromFilename, shadowserverCategory } from "./shadowserver.ts";
-export type { ParseFailure, ParseOutcome, ParseResult } from "./types.ts";
+export type { ParseContext, ParseFailure, ParseOutcome, ParseResult } from "./types.ts";
 
 export interface ParseHint {
   /** The file name it came with (Shadowserver type, .json/.csv/.xml/.zip). */
@@ -45,9 +50,13 @@ export function isParseFailure(outcome: ParseOutcome): outcome is ParseFailure {
  * Parses one report. Pure: bytes in, events out. A large CSV is parsed in steps, with a turn of the event
  * loop between them (see `finish` in shadowserver.ts).
  */
-export async function parseReport(raw: Buffer, hint: ParseHint = {}): Promise<ParseOutcome> {
+export async function parseReport(
+  raw: Buffer,
+  hint: ParseHint = {},
+  context: ParseContext = {},
+): Promise<ParseOutcome> {
   try {
-    const steps = route(raw, hint);
+    const steps = route(raw, hint, context);
     for (;;) {
       const step = steps.next();
       if (step.done) return step.value;
@@ -61,7 +70,7 @@ export async function parseReport(raw: Buffer, hint: ParseHint = {}): Promise<Pa
   }
 }
 
-function* route(raw: Buffer, hint: ParseHint): Generator<void, ParseResult> {
+function* route(raw: Buffer, hint: ParseHint, context: ParseContext): Generator<void, ParseResult> {
   if (!Buffer.isBuffer(raw)) throw new ReportFormatError("report is not bytes");
   if (raw.length === 0) throw new ReportFormatError("empty report");
   if (raw.length > MIME_LIMITS.maxBytes) {
@@ -69,17 +78,22 @@ function* route(raw: Buffer, hint: ParseHint): Generator<void, ParseResult> {
   }
   const format = hint.format?.toLowerCase();
   const ctype = hint.contentType?.toLowerCase() ?? "";
-  const isZip = raw[0] === 0x50 && raw[1] === 0x4b && raw[2] === 0x03 && raw[3] === 0x04;
-  if (format === "shadowserver" || hint.type || isZip) return yield* shadowserverFileSteps(raw, hint);
+  if (format === "shadowserver" || hint.type || isShadowserverZip(raw, hint))
+    return yield* shadowserverFileSteps(raw, hint);
+  // Another zip or a gzip: read by what it holds (a CSV table, a DMARC report, JSON, XML).
+  if (isZip(raw) || isGzip(raw))
+    return parseStructuredFile(raw, hint.filename ?? "", {
+      foundIn: `file ${hint.filename ?? "(compressed)"}`,
+    });
 
   const text = decodeText(raw.subarray(0, MIME_LIMITS.maxBytes));
   const start = text.replace(/^\uFEFF/, "").trimStart();
-  if (format === "xarf" || ctype.includes("json") || /^[{[]/.test(start)) return parseXarfJson(start);
+  if (format === "xarf" || ctype.includes("json") || /^[{[]/.test(start)) return parseJsonDocument(start);
   if (start.startsWith("<")) return parseXmlDocument(start);
   if (ctype.includes("csv") || /\.csv$/i.test(hint.filename ?? ""))
     return yield* parseCsvDocument(start, hint);
-  if (ctype.startsWith("message/") || looksLikeMail(text)) return parseMail(raw, format);
-  if (/^"?timestamp"?,/.test(start)) return yield* parseCsvDocument(start, hint);
+  if (ctype.startsWith("message/") || looksLikeMail(text)) return parseMail(raw, format, context);
+  if (/^"?timestamp"?,/.test(start) || findTableHeader(start)) return yield* parseCsvDocument(start, hint);
   if (/\0/.test(text.slice(0, 8192)))
     throw new ReportFormatError("binary data that is neither a zip, a mail nor text");
   return parsePlain(complaintFromText(text));
@@ -89,7 +103,34 @@ function parseXmlDocument(text: string, messageId?: string): ParseResult {
   assertPlainXml(text);
   if (isIodef(text)) return parseIodef(text, messageId);
   if (isAcns(text)) return parseAcns(text, messageId);
-  throw new ReportFormatError("XML document is neither IODEF nor ACNS");
+  // A DMARC aggregate report, or XML with recognisable address/URL fields (documents.ts).
+  return parseStructuredFile(Buffer.from(text, "utf8"), "", { foundIn: "XML document", messageId });
+}
+
+/** XARF, or JSON with recognisable address/URL fields. */
+function parseJsonDocument(text: string): ParseResult {
+  try {
+    return parseXarfJson(text);
+  } catch (e) {
+    if (!(e instanceof ReportFormatError) || !/is not XARF \(no xarf_version/.test(e.message)) throw e;
+    try {
+      return parseStructuredFile(Buffer.from(text, "utf8"), "", { foundIn: "JSON document" });
+    } catch (inner) {
+      if (inner instanceof ReportFormatError) throw new ReportFormatError(`${e.message}; ${inner.message}`);
+      throw inner;
+    }
+  }
+}
+
+/** A zip whose name, or the name of a file in it, names a Shadowserver report type: the feed's fast path. */
+function isShadowserverZip(raw: Buffer, hint: ParseHint): boolean {
+  if (!isZip(raw)) return false;
+  if (reportTypeFromFilename(hint.filename ?? "")) return true;
+  // The entry names stand in the zip's headers as plain text (first entry at the start, directory at the end).
+  const names = `${raw.subarray(0, 4096).toString("latin1")}${raw.subarray(-65536).toString("latin1")}`;
+  return [...names.matchAll(/\d{4}-\d{2}-\d{2}-[a-z0-9_]+-[\w.-]{0,200}?\.csv/g)].some(
+    (m) => reportTypeFromFilename(m[0]) !== undefined,
+  );
 }
 
 function* parseCsvDocument(text: string, hint: ParseHint): Generator<void, ParseResult> {
@@ -103,18 +144,18 @@ function* parseCsvDocument(text: string, hint: ParseHint): Generator<void, Parse
       missing: missingOf({ reporter, events, description: true }),
     };
   }
-  if (!hint.filename || !reportTypeFromFilename(hint.filename)) {
-    throw new ReportFormatError(
-      "CSV without a known report type: give the Shadowserver type (type=…) or its original file name",
-    );
-  }
-  // Not a zip (route looked): the text decoded already is the CSV.
-  return yield* shadowserverFileSteps(text, hint);
+  // Not a zip (route looked): the text decoded already is the CSV. Shadowserver's by name or shape; any
+  // other table with an address column is read as a generic table (documents.ts).
+  if (hint.filename && reportTypeFromFilename(hint.filename)) return yield* shadowserverFileSteps(text, hint);
+  if (/^"?timestamp"?,/.test(text)) return yield* shadowserverFileSteps(text, hint);
+  return parseStructuredFile(Buffer.from(text, "utf8"), hint.filename ?? "", {
+    foundIn: hint.filename ? `file ${hint.filename}` : "CSV document",
+  });
 }
 
-function parseMail(raw: Buffer, format: string | undefined): ParseResult {
+function parseMail(raw: Buffer, format: string | undefined, context: ParseContext): ParseResult {
   const mail = readMail(raw);
-  if (format === "plain") return parsePlain(complaintFromMail(mail));
+  if (format === "plain") return parsePlain(complaintFromMail(mail, context));
   if (isArf(mail)) return parseArf(mail);
   if (isXarf02(mail)) return parseXarf02(mail);
   const xarf = findXarfAttachment(mail);
@@ -128,12 +169,48 @@ function parseMail(raw: Buffer, format: string | undefined): ParseResult {
 
   const feed = feedAttachments(mail);
   if (feed) return feed;
+  // A sender the operator taught us (sender profiles), then structured attachments and bodies, then
+  // fail2ban's ban mails; prose last.
+  const profiled = readProfiled(mail, context);
+  if (profiled) return profiled;
+  const structured = structuredPartsOf(mail, { subjectLine: mail.subject, body: mail.text });
+  if (structured) return structured;
   if (/@shadowserver\.org>?$/i.test(mail.headers.get("from") ?? "")) {
     throw new ReportFormatError(
       "Shadowserver mail without a CSV attachment (a download link only): we never fetch links; fetch it via the Reports API",
     );
   }
-  return parsePlain(complaintFromMail(mail));
+  const banned = isFail2ban(mail.subject, mail.text) ? parseFail2ban(mail.subject, mail.text, mail.date) : [];
+  if (banned.length > 0) return mailResult("fail2ban", mail, banned);
+  return parsePlain(complaintFromMail(mail, context));
+}
+
+/** A result for events read from a mail: its reporter, what it lacks, its Message-ID. */
+function mailResult(format: string, mail: Mail, events: ParsedEvent[]): ParseResult {
+  const reporter = reporterOfMail(mail);
+  return {
+    format,
+    reporter,
+    events,
+    missing: missingOf({ reporter, events, description: true }),
+    messageId: mail.messageId,
+  };
+}
+
+/** The events of a mail from a sender with a profile (ABUSEDESK_SENDER_PROFILES), if its patterns match. */
+function readProfiled(mail: Mail, context: ParseContext): ParseResult | undefined {
+  const profiles = context.senderProfiles ?? [];
+  if (profiles.length === 0) return undefined;
+  const input = {
+    from: reporterOfMail(mail).email,
+    subjectLine: mail.subject,
+    text: mail.text,
+    date: mail.date,
+  };
+  const profile = profileFor(profiles, input);
+  if (!profile) return undefined;
+  const events = readWithProfile(profile, input);
+  return events.length > 0 ? mailResult(`profile:${profile.name}`, mail, events) : undefined;
 }
 
 function isXmlPart(p: MimePart): boolean {

@@ -11,7 +11,8 @@ import { missingOf } from "./completeness.ts";
 import { classifyText, extractIndicators, hostOf, isRetractionOrCounterNotice } from "./freetext.ts";
 import { type Mail, originalMessageOf, reporterDomains, reporterOfMail, sendingIpOf } from "./mail.ts";
 import { Headers, parseHeaderBlock, partText } from "./mime.ts";
-import type { ParsedEvent, ParseResult, Reporter, Subject } from "./types.ts";
+import { forwardedHeaders, statedSourceIps } from "./statements.ts";
+import type { ParseContext, ParsedEvent, ParseResult, Reporter, Subject } from "./types.ts";
 import { readKeyValues } from "./xarf02.ts";
 
 /** Input to the plain parser: from a mail, or from a bare text document (no headers). */
@@ -28,10 +29,12 @@ export interface Complaint {
   messageId?: string;
   /** The reporter's sentence "complaint about message from 1.2.3.4" (Hotmail JMRP). */
   statedSource?: string;
+  /** More reference sites (never subjects) from the configuration. */
+  referenceDomains?: readonly string[];
 }
 
-export function complaintFromMail(mail: Mail): Complaint {
-  const original = originalMessageOf(mail) ?? pastedHeaders(mail.text);
+export function complaintFromMail(mail: Mail, context: ParseContext = {}): Complaint {
+  const original = originalMessageOf(mail) ?? pastedHeaders(mail.text) ?? forwardedHeaders(mail.text);
   const recipients = ["to", "cc", "delivered-to", "x-original-to"].flatMap((f) =>
     mail.headers.all(f).flatMap((v) => v.split(",").map((a) => emailOf(a)?.split("@")[1] ?? "")),
   );
@@ -49,6 +52,7 @@ export function complaintFromMail(mail: Mail): Complaint {
     keyValues,
     messageId: mail.messageId,
     statedSource: jmrp,
+    ...(context.referenceDomains ? { referenceDomains: context.referenceDomains } : {}),
   };
 }
 
@@ -99,6 +103,7 @@ export function parsePlain(c: Complaint): ParseResult {
       receivedAt ?? parseDate(c.original?.headers.get("date")),
       {
         source: stated ? "stated in subject" : "first external Received",
+        found_in: stated ? "subject line" : c.original?.complete ? "attached message" : "forwarded headers",
         received: hop?.received,
         originalHeaders: c.original?.headerText.slice(0, 64 * 1024),
       },
@@ -112,28 +117,47 @@ export function parsePlain(c: Complaint): ParseResult {
       add(
         { ip, url, domain: kv.domain?.toLowerCase() },
         parseDate(kv.first_seen ?? kv.date ?? kv.timestamp ?? kv.last_seen),
-        { attachment: kv },
+        { attachment: kv, found_in: "key-value attachment" },
       );
     }
   }
   if (events.length === 0) {
-    for (const row of embeddedTable(c.text)) add(row.subject, row.occurredAt, { row: row.raw });
+    for (const row of embeddedTable(c.text))
+      add(row.subject, row.occurredAt, { row: row.raw, found_in: "table in the body" });
   }
   let format = stated ? "jmrp" : "plain";
   if (events.length === 0) {
     format = "freetext";
-    const found = extractIndicators(fullText, { exclude: c.exclude });
+    const found = extractIndicators(fullText, {
+      exclude: c.exclude,
+      withSubjectLine: true,
+      ...(c.referenceDomains ? { referenceDomains: c.referenceDomains } : {}),
+    });
+    const where = (key: string) => found.foundIn.get(key) ?? "body";
+    // An address the text states as the source ("Source IP: …", "received from IP …") outranks the rest.
+    const stated = new Set(statedSourceIps(fullText).filter((ip) => found.ips.has(ip)));
     const ipsInUrls = new Set(found.urls.map((u) => normalizeIp(hostOf(u) ?? "")).filter(Boolean));
     for (const url of found.urls) {
       const host = hostOf(url);
       const ip = normalizeIp(host ?? "");
-      add({ url, ip, domain: ip ? undefined : host }, found.labelledDate, { extractedFrom: "text" });
+      add({ url, ip, domain: ip ? undefined : host }, found.labelledDate, {
+        extractedFrom: "text",
+        found_in: where(`url:${url}`),
+      });
     }
     for (const [ip, date] of found.ips) {
-      if (ipsInUrls.has(ip)) continue;
-      add({ ip }, date ?? found.labelledDate, { extractedFrom: "text" });
+      if (ipsInUrls.has(ip) || (stated.size > 0 && !stated.has(ip))) continue;
+      add({ ip }, date ?? found.labelledDate, {
+        extractedFrom: "text",
+        found_in: stated.has(ip) ? "stated in the text" : where(`ip:${ip}`),
+      });
     }
-    for (const domain of found.domains) add({ domain }, found.labelledDate, { extractedFrom: "text" });
+    for (const domain of found.domains)
+      add({ domain }, found.labelledDate, { extractedFrom: "text", found_in: where(`domain:${domain}`) });
+    // What the opening sentences name comes first (the 50 kept are the most likely subjects).
+    const rank = (e: ParsedEvent) =>
+      ({ "stated in the text": 0, "subject line": 1, opening: 2, body: 3 })[String(e.details.found_in)] ?? 4;
+    events.sort((a, b) => rank(a) - rank(b));
     if (found.emails.length) {
       for (const e of events) e.details.mentionedEmails = found.emails.slice(0, 20);
     }

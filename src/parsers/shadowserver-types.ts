@@ -8,6 +8,7 @@
  * `details.source_category`, so that no subject is lost and a person (or a mapping rule) classifies it.
  */
 import type { Category } from "../taxonomy.ts";
+import { categoryOfLabel } from "./labels.ts";
 
 interface TypeInfo {
   category: Category;
@@ -260,20 +261,8 @@ function infectionReader(columns: readonly string[]): (row: readonly string[]) =
   return (row) => {
     let text = "";
     for (const i of cols) text += ` ${row[i] ?? ""}`;
-    return categoryOfWords(text) ?? "botnet";
+    return categoryOfLabel(text) ?? "botnet";
   };
-}
-
-/** What a few words say happened ("ssh brute force", "ddos amplification", "scan"); undefined if nothing. */
-function categoryOfWords(text: string): Category | undefined {
-  const s = text.toLowerCase();
-  if (/brute.?force|login|credential/.test(s)) return "brute_force";
-  if (/ddos.?(amp|target|victim)|amplif|reflect/.test(s)) return "ddos_victim";
-  if (/ddos|flood/.test(s)) return "ddos";
-  if (/phish/.test(s)) return "phishing";
-  if (/spam/.test(s)) return "spam";
-  if (/scan|darknet|probe|exploit|recon/.test(s)) return "port_scan";
-  return undefined;
 }
 
 /**
@@ -288,7 +277,7 @@ export function classifyShadowserverType(type: string, columns: readonly string[
   if (/^(scan6?|population6?|open|accessible|vulnerable)_/.test(name))
     return { category: "open_service", basis: "family" };
   if (/^(event[46]_)?honeypot/.test(name))
-    return { category: categoryOfWords(name) ?? "port_scan", basis: "family" };
+    return { category: categoryOfLabel(name) ?? "port_scan", basis: "family" };
   if (/^(event[46]|sinkhole6?)(_|$)|sinkhole/.test(name))
     return { category: "botnet", basis: "family", perRow: infectionReader(columns) };
   if (columns.includes("infection"))

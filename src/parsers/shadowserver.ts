@@ -52,8 +52,11 @@ export interface CsvFile {
   data: Uint8Array;
 }
 
-/** Inflates the CSV files of a zip, counting real output (the sizes in the zip headers can lie). */
-export function unzipCsv(zip: Uint8Array, limits = ZIP_LIMITS): CsvFile[] {
+/**
+ * Inflates the CSV files of a zip (or the files whose names `accept` matches), counting real output (the
+ * sizes in the zip headers can lie).
+ */
+export function unzipCsv(zip: Uint8Array, limits = ZIP_LIMITS, accept = /\.(csv|txt)$/i): CsvFile[] {
   const files: CsvFile[] = [];
   let total = 0;
   let entries = 0;
@@ -64,7 +67,7 @@ export function unzipCsv(zip: Uint8Array, limits = ZIP_LIMITS): CsvFile[] {
       failure = `zip has more than ${limits.maxEntries} entries`;
       return;
     }
-    if (!/\.(csv|txt)$/i.test(file.name)) return;
+    if (!accept.test(file.name)) return;
     const chunks: Uint8Array[] = [];
     file.ondata = (err, chunk, final) => {
       if (failure) return;

@@ -1,4 +1,16 @@
 import type { Category, Kind } from "../taxonomy.ts";
+import type { SenderProfile } from "./profiles.ts";
+
+/**
+ * What the desk's configuration adds to parsing. Plain data (no RegExp objects), so that it can be handed to
+ * a worker thread as it is.
+ */
+export interface ParseContext {
+  /** Per-sender patterns for free-text layouts (ABUSEDESK_SENDER_PROFILES; see profiles.ts). */
+  senderProfiles?: readonly SenderProfile[];
+  /** More domains whose links are references, never subjects (ABUSEDESK_REFERENCE_DOMAINS). */
+  referenceDomains?: readonly string[];
+}
 
 /** What the event is about: at least one field is set. */
 export interface Subject {

@@ -214,7 +214,7 @@ function documentFiles(source: string): string[] {
 
 type Segment = string | number;
 
-function issuePath(issue: z.core.$ZodIssue): Segment[] {
+export function issuePath(issue: z.core.$ZodIssue): Segment[] {
   const path = issue.path.filter((p): p is Segment => typeof p !== "symbol");
   // Point at the unknown key itself rather than at the object that holds it.
   if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) return [...path, issue.keys[0]];
@@ -233,7 +233,7 @@ interface Location {
  * The source offset of the node at `path`. When the path is missing (a required field left out), the
  * offset of the deepest key on the way, so the operator is shown the block the field belongs in.
  */
-function locate(root: unknown, path: Segment[]): Location {
+export function locate(root: unknown, path: Segment[]): Location {
   let node = root as Node | null | undefined;
   let offset = (node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
   for (const [i, key] of path.entries()) {
@@ -269,7 +269,7 @@ function toValue(node: Node | null | undefined): unknown {
   return isScalar(node) ? node.value : node.toJSON();
 }
 
-function formatPath(path: Segment[]): string {
+export function formatPath(path: Segment[]): string {
   return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${p}` : p), "");
 }
 

@@ -23,7 +23,7 @@ export interface Complaint {
   /** Domains never to report on: the reporter's and the recipient's own. */
   exclude: string[];
   /** Headers of a forwarded/pasted offending message, when present. */
-  original?: { headers: Headers; complete: boolean; headerText: string };
+  original?: { headers: Headers; complete: boolean; headerText: string; pasted?: boolean };
   /** Key-value attachments (YAML "ip: …, uri: …") some robots add. */
   keyValues: Record<string, string>[];
   messageId?: string;
@@ -34,7 +34,8 @@ export interface Complaint {
 }
 
 export function complaintFromMail(mail: Mail, context: ParseContext = {}): Complaint {
-  const original = originalMessageOf(mail) ?? pastedHeaders(mail.text) ?? forwardedHeaders(mail.text);
+  const pasted = pastedHeaders(mail.text) ?? forwardedHeaders(mail.text);
+  const original = originalMessageOf(mail) ?? (pasted ? { ...pasted, pasted: true } : undefined);
   const recipients = ["to", "cc", "delivered-to", "x-original-to"].flatMap((f) =>
     mail.headers.all(f).flatMap((v) => v.split(",").map((a) => emailOf(a)?.split("@")[1] ?? "")),
   );
@@ -103,7 +104,7 @@ export function parsePlain(c: Complaint): ParseResult {
       receivedAt ?? parseDate(c.original?.headers.get("date")),
       {
         source: stated ? "stated in subject" : "first external Received",
-        found_in: stated ? "subject line" : c.original?.complete ? "attached message" : "forwarded headers",
+        found_in: stated ? "subject line" : c.original?.pasted ? "forwarded headers" : "attached message",
         received: hop?.received,
         originalHeaders: c.original?.headerText.slice(0, 64 * 1024),
       },

@@ -19,6 +19,10 @@ interface ExpectedEvent {
   kind: string;
   subject: Subject;
   occurredAt?: string | null;
+  /** Where the subject was found (`details.found_in`). */
+  foundIn?: string;
+  /** The sender's own label kept for an event of category other (`details.source_category`). */
+  sourceCategory?: string;
 }
 interface Fixture {
   outcome: "result" | "failure";
@@ -49,6 +53,8 @@ function matches(e: ParsedEvent, want: ExpectedEvent): boolean {
     const got = e.occurredAt ? e.occurredAt.toISOString() : null;
     if (got !== want.occurredAt) return false;
   }
+  if (want.foundIn !== undefined && e.details.found_in !== want.foundIn) return false;
+  if (want.sourceCategory !== undefined && e.details.source_category !== want.sourceCategory) return false;
   return true;
 }
 

@@ -14,6 +14,7 @@ import { classifyText } from "./freetext.ts";
 import { type Mail, reporterOfMail } from "./mail.ts";
 import type { MimePart } from "./mime.ts";
 import { finish, reportTypeFromFilename, shadowserverCsvSteps } from "./shadowserver.ts";
+import { reportTypeFromSubject } from "./shadowserver-types.ts";
 import { eventsOfDocument, readJson, readXmlTree } from "./structured.ts";
 import { findTableHeader, parseTable } from "./table.ts";
 import type { ParsedEvent, ParseResult, Reporter } from "./types.ts";
@@ -95,8 +96,10 @@ function readDocument(
     if (isAbusehubCsv(text)) return { format: "abusehub-csv", events: parseAbusehubCsv(text), warnings: [] };
     const type = reportTypeFromFilename(name);
     if (type || looksLikeShadowserver(text)) {
+      // The type from the file's name, else the mail's subject, else the columns (shadowserverCsvSteps).
+      const named = type ?? reportTypeFromSubject(ctx.subjectLine) ?? "";
       const r = finish(
-        shadowserverCsvSteps(text, type ?? "", {
+        shadowserverCsvSteps(text, named, {
           ...(ctx.reporter ? { reporter: ctx.reporter } : {}),
           ...(ctx.subjectLine ? { subject: ctx.subjectLine } : {}),
         }),

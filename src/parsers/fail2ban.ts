@@ -58,7 +58,7 @@ export function parseFail2ban(subjectLine: string, text: string, mailDate: Date 
       const ip = normalizeIp(ipText);
       if (!ip) continue;
       const known = bans.get(ip);
-      bans.set(ip, { jail: known?.jail ?? jail, attempts: known?.attempts ?? attempts });
+      bans.set(ip, { jail: known?.jail ?? jail?.replace(/\.+$/, ""), attempts: known?.attempts ?? attempts });
     }
   }
   const lines = text.split(/\r?\n/, 200_000);

@@ -112,7 +112,7 @@ function parseJsonDocument(text: string): ParseResult {
   try {
     return parseXarfJson(text);
   } catch (e) {
-    if (!(e instanceof ReportFormatError) || !/is not XARF \(no xarf_version/.test(e.message)) throw e;
+    if (!(e instanceof ReportFormatError) || !/is not XARF/.test(e.message)) throw e;
     try {
       return parseStructuredFile(Buffer.from(text, "utf8"), "", { foundIn: "JSON document" });
     } catch (inner) {

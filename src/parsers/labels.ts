@@ -12,7 +12,7 @@ const LABEL_WORDS: ReadonlyArray<readonly [RegExp, Category]> = [
     /brute.?force|bruteforce|login.?(attack|attempt|fail)|password.?(guess|spray)|credential.?stuff|auth(entication)?.?fail|ssh.?attack|\bsasl\b/,
     "brute_force",
   ],
-  [/ddos.?(amp|target|victim)|amplification.?victim|reflect(ion|ed).?(victim|target)/, "ddos_victim"],
+  [/ddos.?(amp|target|victim|reflect)|amplification.?victim|reflect(ion|ed).?(victim|target)/, "ddos_victim"],
   [/\bd?dos\b|ddos|flood|denial.?of.?service/, "ddos"],
   [/spam|\buce\b|\bubce?\b|bulk.?mail/, "spam"],
   [/ransom|trojan|malware|virus|dropper|stealer|\brat\b|malicious.?(file|url|download)/, "malware"],

@@ -7,7 +7,8 @@
  * The patterns come from an operator and run on text from strangers, so they are bounded: a pattern must
  * pass safe-regex2 (no nested quantifiers, few repetitions) with each placeholder standing for a repeated
  * atom, may not use back-references or look-behind, and runs on at most PROFILE_TEXT_LIMIT characters. The
- * placeholders are replaced by our own patterns after that check.
+ * placeholders are replaced by our own patterns after that check. Patterns ignore case, and `^`/`$` match at
+ * the start and end of every line.
  */
 import safeRegex from "safe-regex2";
 import { CATEGORIES, type Category } from "../taxonomy.ts";
@@ -63,14 +64,14 @@ export function patternProblem(pattern: string, needs: readonly string[] = []): 
   if (new Set(names).size !== names.length) return "each placeholder may appear only once in a pattern";
   if (needs.length > 0 && !names.some((n) => needs.includes(n)))
     return `the pattern names none of ${needs.map((n) => `{${n}}`).join(", ")}: say where the subject stands`;
-  // Each placeholder counts as a repeated atom: `({ip})+` nests a repetition and is refused.
-  if (!safeRegex(pattern.replace(PLACEHOLDER_RE, "x+"), { limit: 10 }))
-    return "the pattern could take very long on some texts (a repetition inside a repetition, or too many); simplify it";
   try {
-    new RegExp(expand(pattern), "i");
+    new RegExp(expand(pattern), "im");
   } catch (e) {
     return `not a valid regular expression: ${(e as Error).message}`;
   }
+  // Each placeholder counts as a repeated atom: `({ip})+` nests a repetition and is refused.
+  if (!safeRegex(pattern.replace(PLACEHOLDER_RE, "x+"), { limit: 10 }))
+    return "the pattern could take very long on some texts (a repetition inside a repetition, or too many); simplify it";
   return undefined;
 }
 
@@ -88,10 +89,10 @@ function compile(p: SenderProfile) {
   let c = compiled.get(p);
   if (!c) {
     c = {
-      ...(p.subject ? { subject: new RegExp(expand(p.subject), "i") } : {}),
-      ...(p.body ? { body: new RegExp(expand(p.body), "i") } : {}),
-      subjects: p.subjects.map((s) => new RegExp(expand(s), "gi")),
-      ...(p.time ? { time: new RegExp(expand(p.time), "i") } : {}),
+      ...(p.subject ? { subject: new RegExp(expand(p.subject), "im") } : {}),
+      ...(p.body ? { body: new RegExp(expand(p.body), "im") } : {}),
+      subjects: p.subjects.map((s) => new RegExp(expand(s), "gim")),
+      ...(p.time ? { time: new RegExp(expand(p.time), "im") } : {}),
     };
     compiled.set(p, c);
   }

@@ -73,20 +73,25 @@ export function forwardedHeaders(
   let best: string[] | undefined;
   let bestReceived = 0;
   for (let i = 0; i < lines.length; i++) {
-    const prefix = /^[>\s]*/.exec(lines[i]!)![0];
-    const first = lines[i]!.slice(prefix.length);
-    if (!HEADER_LINE.test(first)) continue;
+    // A block is quoted (">", "> >") and/or indented alike on every line; continuation lines go deeper.
+    const first = /^((?:>\s?)*)([ \t]*)(.*)$/.exec(lines[i]!)!;
+    const quote = first[1]!.replace(/\s/g, "");
+    const indent = first[2]!.length;
+    if (!HEADER_LINE.test(first[3]!)) continue;
     const block: string[] = [];
     let received = 0;
     let j = i;
     for (; j < lines.length && block.length < MAX_BLOCK_LINES; j++) {
-      const line = lines[j]!;
-      if (!line.startsWith(prefix.replace(/\s+$/, ""))) break;
-      const rest = line.slice(prefix.length);
-      if (HEADER_LINE.test(rest)) {
+      const m = /^((?:>\s?)*)([ \t]*)(.*)$/.exec(lines[j]!)!;
+      if (m[1]!.replace(/\s/g, "") !== quote) break;
+      // "> Received:" and ">\tby ..." differ only in the whitespace after the quote marks.
+      const space = (m[1]!.match(/\s/g)?.length ?? 0) - (first[1]!.match(/\s/g)?.length ?? 0) + m[2]!.length;
+      const rest = m[3]!;
+      if (space <= indent && HEADER_LINE.test(rest)) {
         block.push(rest);
         if (/^received:/i.test(rest)) received++;
-      } else if (/^[ \t]+\S/.test(rest) && block.length > 0) block.push(rest);
+      } else if ((space > indent || /\t/.test(m[1]! + m[2]!)) && rest && block.length > 0)
+        block.push(` ${rest}`);
       else break;
     }
     if (received > bestReceived) {

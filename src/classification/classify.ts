@@ -320,6 +320,9 @@ export interface ClassifyReportInput {
 /** A subject as a person writes it: "192.0.2.1", "192.0.2.1:25", "https://x.example/a", "x.example", ... */
 export function subjectFromText(text: string): Subject | undefined {
   const s = text.trim();
+  // A phone number in international form, with spaces, dots or dashes as people write it: "+31 20 123 4567".
+  const phone = s.replace(/[\s().-]/g, "");
+  if (/^\+[1-9]\d{6,14}$/.test(phone) && /^\+[\d\s().-]+$/.test(s)) return { phone };
   if (!s || s.length > 2000 || /[\s<>"]/.test(s)) return undefined;
   const ip = normalizeIp(s);
   if (ip) return { ip };
@@ -339,7 +342,6 @@ export function subjectFromText(text: string): Subject | undefined {
     }
   }
   if (/^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$/i.test(s)) return { email: s.toLowerCase() };
-  if (/^\+[1-9]\d{6,14}$/.test(s.replace(/[\s().-]/g, ""))) return { phone: s.replace(/[\s().-]/g, "") };
   const host = s.toLowerCase().replace(/\.$/, "");
   if (getDomain(host) && /^[a-z0-9.-]+$/.test(host)) return { domain: host };
   return undefined;

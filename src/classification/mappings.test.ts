@@ -70,3 +70,16 @@ test("the unknown-label metric keeps a bounded number of series: a stranger cann
   const cut = series.find((l) => l.includes('format="xarf-v4"'))!;
   assert.ok(/label="a_b_y+"/.test(cut) && /label="([^"]*)"/.exec(cut)![1]!.length === MAX_LABEL_VALUE, cut);
 });
+
+test("subjects as a person writes them when classifying a triage report", async () => {
+  const { subjectFromText } = await import("./classify.ts");
+  assert.deepEqual(subjectFromText("192.0.2.1"), { ip: "192.0.2.1" });
+  assert.deepEqual(subjectFromText("192.0.2.1:25"), { ip: "192.0.2.1", port: 25 });
+  assert.deepEqual(subjectFromText("[2001:db8::1]:443"), { ip: "2001:db8::1", port: 443 });
+  assert.deepEqual(subjectFromText("https://shop.example/login"), { url: "https://shop.example/login" });
+  assert.deepEqual(subjectFromText("Spammer@Shop.Example"), { email: "spammer@shop.example" });
+  assert.deepEqual(subjectFromText("+31 20 123 4567"), { phone: "+31201234567" });
+  assert.deepEqual(subjectFromText("shop.example"), { domain: "shop.example" });
+  for (const bad of ["not a host", "999.1.1.1:99999", "", "http://", "<script>"])
+    assert.equal(subjectFromText(bad), undefined, bad);
+});

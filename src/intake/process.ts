@@ -5,9 +5,11 @@
  */
 
 import type { Transaction } from "kysely";
+import { brandTimeZone } from "../brands.ts";
 import type { Database } from "../db/schema.ts";
 import { insertEvents, unstorableReason } from "../events/event.store.ts";
 import { isParseFailure, type ParseHint, type ParseOutcome, parseReport } from "../parsers/index.ts";
+import { settleTimes } from "../parsers/times.ts";
 import type { ParsedEvent } from "../parsers/types.ts";
 import type { PendingEvent } from "../pipeline.ts";
 import type { Services } from "../server.ts";
@@ -157,13 +159,17 @@ async function processLocked(
   if (tooMany) return triage(tooMany);
 
   const hint = hintOf(report);
+  const zone = await brandTimeZone(trx, report.brand_id);
+  if (zone) hint.timeZone = zone;
   const parsed =
     opts.parsed && sameHint(opts.parsed.hint, hint)
       ? await opts.parsed.outcome
       : await parseReport(report.raw, hint);
   if (isParseFailure(parsed)) return triage(parsed.reason);
 
-  const warnings = [...(parsed.warnings ?? [])];
+  // Where each event's time came from, and no time after the receipt (details.time_source).
+  const timeWarnings = settleTimes(parsed.events, { sentAt: parsed.sentAt, receivedAt: report.received_at });
+  const warnings = [...(parsed.warnings ?? []), ...timeWarnings];
   const events: ParsedEvent[] = [];
   let dropped = 0;
   for (const e of parsed.events) {
@@ -230,7 +236,11 @@ async function processLocked(
 
 function sameHint(a: ParseHint, b: ParseHint): boolean {
   return (
-    a.filename === b.filename && a.contentType === b.contentType && a.format === b.format && a.type === b.type
+    a.filename === b.filename &&
+    a.contentType === b.contentType &&
+    a.format === b.format &&
+    a.type === b.type &&
+    a.timeZone === b.timeZone
   );
 }
 

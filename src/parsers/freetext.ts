@@ -5,16 +5,19 @@
  */
 import { getDomain, parse as parseHost } from "tldts";
 import type { Category } from "../taxonomy.ts";
-import { isNonRoutable, normalizeIp, parseDate } from "./common.ts";
+import { isNonRoutable, normalizeIp } from "./common.ts";
+import { nearestTimes, readTimes, type TimeContext } from "./times.ts";
 
 export interface Indicators {
   urls: string[];
-  /** IP → earliest date seen on the same line (table rows), if any. */
+  /** IP → the time written nearest to it (its table row's, its sentence's), if any. */
   ips: Map<string, Date | null>;
   domains: string[];
   emails: string[];
   /** A date the text labels as the time of the abuse ("Date/time assessed:", "observed on"). */
   labelledDate: Date | null;
+  /** URL, IP or domain → the time written nearest to it (src/parsers/times.ts). */
+  times: Map<string, Date>;
 }
 
 /**
@@ -75,8 +78,6 @@ const IPV6_RE = /(?<![\w:.])((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4})(?![\w:])/gi;
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}/g;
 const DOMAIN_RE =
   /(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,23})(?![\w@-]|\.[a-z0-9])/gi;
-const DATE_RE =
-  /\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?: ?(?:Z|[+-]\d{2}:?\d{2}))?)?|\d{1,2}\.\d{1,2}\.\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}-[A-Za-z]{3}-\d{4} \d{1,2}:\d{2}(?::\d{2})?|(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})?(?: [+-]\d{4}| [A-Z]{2,4})?/g;
 const DATE_LABEL_RE =
   /\b(date|time|timestamp|seen|observed|detected|present on|assessed|tested on|occurred|infringement timestamp|event)\b/i;
 /** A traceroute hop ("7  ae-2.r30.example.net (129.250.5.23)") names transit routers, never the subject. */
@@ -90,6 +91,8 @@ const FOOTNOTE_RE = /^\s*\[\d+\]\s+\S+\s*$/;
 export interface ExtractOptions {
   /** Registrable domains (and hosts) to leave out: the reporter's, the recipient's. */
   exclude?: Iterable<string>;
+  /** How to read the times written in the text: relative to the mail's Date, in the brand's zone. */
+  times?: TimeContext;
 }
 
 export function extractIndicators(input: string, options: ExtractOptions = {}): Indicators {
@@ -106,6 +109,15 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
   const lines = refang(input.slice(0, 2_000_000))
     .split(/\r?\n/)
     .filter((l) => !TRACEROUTE_RE.test(l) && !FOOTNOTE_RE.test(l));
+  // Times are read from the text as a whole; each subject takes the one written nearest to it.
+  const joined = lines.join("\n");
+  const mentions = readTimes(joined, options.times ?? { reference: null });
+  const nearest = nearestTimes(joined, mentions);
+  const times = new Map<string, Date>();
+  const lineStarts: number[] = [];
+  for (let i = 0, at = 0; i < lines.length; at += lines[i]!.length + 1, i++) lineStarts.push(at);
+  const timeAt = (index: number, line: string, raw: string): Date | null =>
+    nearest(lineStarts[index]! + Math.max(0, line.indexOf(raw)))?.at ?? null;
   const urls: string[] = [];
   const ips = new Map<string, Date | null>();
   const domains: string[] = [];
@@ -119,11 +131,10 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
   for (const [index, line] of lines.entries()) {
     if (index === signatureAt)
       beforeSignature = { urls: urls.length, ips: ips.size, domains: domains.length };
-    const dates = [...line.matchAll(DATE_RE)]
-      .map((m) => parseDate(m[0]))
-      .filter((d): d is Date => d !== null);
-    if (!labelledDate && dates[0] && DATE_LABEL_RE.test(line)) labelledDate = dates[0];
-    const lineDate = dates[0] ?? null;
+    if (!labelledDate && DATE_LABEL_RE.test(line)) {
+      const start = lineStarts[index]!;
+      labelledDate = mentions.find((m) => m.index >= start && m.index < start + line.length)?.at ?? null;
+    }
 
     let rest = line;
     for (const m of [...line.matchAll(URL_RE), ...line.matchAll(WWW_RE)]) {
@@ -132,6 +143,8 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
       const host = hostOf(url);
       if (!host || excluded(host)) continue;
       if (!urls.includes(url)) urls.push(url);
+      const at = timeAt(index, line, m[0]);
+      if (at && !times.has(url)) times.set(url, at);
     }
     for (const m of rest.matchAll(EMAIL_RE)) {
       const email = m[0].toLowerCase();
@@ -142,11 +155,11 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
       const prefix = m[2] ? Number(m[2]) : 32;
       const ip = normalizeIp(m[1]);
       if (!ip || isNonRoutable(ip) || prefix > 32) continue;
-      addIp(ips, ip, lineDate);
+      addIp(ips, ip, timeAt(index, line, m[0]));
     }
     for (const m of rest.matchAll(IPV6_RE)) {
       const ip = m[1]!.includes("::") || m[1]!.split(":").length === 8 ? normalizeIp(m[1]) : undefined;
-      if (ip && !isNonRoutable(ip)) addIp(ips, ip, lineDate);
+      if (ip && !isNonRoutable(ip)) addIp(ips, ip, timeAt(index, line, m[1]!));
     }
     for (const m of rest.replace(IPV4_RE, " ").matchAll(DOMAIN_RE)) {
       const host = m[1]!.toLowerCase();
@@ -155,6 +168,8 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
       if (FILE_LIKE_TLDS.has(info.publicSuffix)) continue;
       if (excluded(host) || domains.includes(host)) continue;
       domains.push(host);
+      const at = timeAt(index, line, m[1]!);
+      if (at) times.set(host, at);
     }
   }
   if (signatureAt >= 0 && beforeSignature.urls + beforeSignature.ips > 0) {
@@ -170,6 +185,7 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
     domains: domains.filter((d) => !urlDomains.has(getDomain(d) ?? d)),
     emails,
     labelledDate,
+    times: new Map([...times, ...[...ips].flatMap(([ip, at]) => (at ? [[ip, at] as const] : []))]),
   };
 }
 

@@ -31,6 +31,8 @@ export interface ParseHint {
   type?: string;
   /** Forces a format: "arf", "xarf", "shadowserver", "iodef", "acns", "spamcop", "plain". */
   format?: string;
+  /** The zone of times people write without one: the brand's (default Europe/Amsterdam, see times.ts). */
+  timeZone?: string;
 }
 
 function failure(reason: string): ParseFailure {
@@ -78,11 +80,11 @@ function* route(raw: Buffer, hint: ParseHint): Generator<void, ParseResult> {
   if (start.startsWith("<")) return parseXmlDocument(start);
   if (ctype.includes("csv") || /\.csv$/i.test(hint.filename ?? ""))
     return yield* parseCsvDocument(start, hint);
-  if (ctype.startsWith("message/") || looksLikeMail(text)) return parseMail(raw, format);
+  if (ctype.startsWith("message/") || looksLikeMail(text)) return parseMail(raw, format, hint.timeZone);
   if (/^"?timestamp"?,/.test(start)) return yield* parseCsvDocument(start, hint);
   if (/\0/.test(text.slice(0, 8192)))
     throw new ReportFormatError("binary data that is neither a zip, a mail nor text");
-  return parsePlain(complaintFromText(text));
+  return parsePlain(complaintFromText(text, hint.timeZone));
 }
 
 function parseXmlDocument(text: string, messageId?: string): ParseResult {
@@ -112,9 +114,14 @@ function* parseCsvDocument(text: string, hint: ParseHint): Generator<void, Parse
   return yield* shadowserverFileSteps(text, hint);
 }
 
-function parseMail(raw: Buffer, format: string | undefined): ParseResult {
+function parseMail(raw: Buffer, format: string | undefined, timeZone?: string): ParseResult {
   const mail = readMail(raw);
-  if (format === "plain") return parsePlain(complaintFromMail(mail));
+  // The mail's Date goes with every format: an event without a time of its own may take it (times.ts).
+  return { ...parseMailFormats(mail, format, timeZone), sentAt: mail.date };
+}
+
+function parseMailFormats(mail: Mail, format: string | undefined, timeZone?: string): ParseResult {
+  if (format === "plain") return parsePlain(complaintFromMail(mail, timeZone));
   if (isArf(mail)) return parseArf(mail);
   if (isXarf02(mail)) return parseXarf02(mail);
   const xarf = findXarfAttachment(mail);
@@ -133,7 +140,7 @@ function parseMail(raw: Buffer, format: string | undefined): ParseResult {
       "Shadowserver mail without a CSV attachment (a download link only): we never fetch links; fetch it via the Reports API",
     );
   }
-  return parsePlain(complaintFromMail(mail));
+  return parsePlain(complaintFromMail(mail, timeZone));
 }
 
 function isXmlPart(p: MimePart): boolean {

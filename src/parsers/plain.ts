@@ -11,6 +11,7 @@ import { missingOf } from "./completeness.ts";
 import { classifyText, extractIndicators, hostOf, isRetractionOrCounterNotice } from "./freetext.ts";
 import { type Mail, originalMessageOf, reporterDomains, reporterOfMail, sendingIpOf } from "./mail.ts";
 import { Headers, parseHeaderBlock, partText } from "./mime.ts";
+import { type NumericDates, numericDatesOfMail } from "./times.ts";
 import type { ParsedEvent, ParseResult, Reporter, Subject } from "./types.ts";
 import { readKeyValues } from "./xarf02.ts";
 
@@ -28,9 +29,15 @@ export interface Complaint {
   messageId?: string;
   /** The reporter's sentence "complaint about message from 1.2.3.4" (Hotmail JMRP). */
   statedSource?: string;
+  /** The mail's Date: "gisteren" and "this morning" in the text count from it. */
+  sentAt?: Date | null;
+  /** The zone of times written without one (the brand's; default Europe/Amsterdam). */
+  timeZone?: string | undefined;
+  /** The writer's order of numeric dates (08/03/2018), told by their mail's Date zone. */
+  numericDates?: NumericDates | undefined;
 }
 
-export function complaintFromMail(mail: Mail): Complaint {
+export function complaintFromMail(mail: Mail, timeZone?: string): Complaint {
   const original = originalMessageOf(mail) ?? pastedHeaders(mail.text);
   const recipients = ["to", "cc", "delivered-to", "x-original-to"].flatMap((f) =>
     mail.headers.all(f).flatMap((v) => v.split(",").map((a) => emailOf(a)?.split("@")[1] ?? "")),
@@ -49,12 +56,23 @@ export function complaintFromMail(mail: Mail): Complaint {
     keyValues,
     messageId: mail.messageId,
     statedSource: jmrp,
+    sentAt: mail.date,
+    timeZone,
+    numericDates: numericDatesOfMail(mail.headers.get("date")),
   };
 }
 
 /** A text document without mail headers (a pasted notice, a published DMCA letter). */
-export function complaintFromText(text: string): Complaint {
-  return { subjectLine: "", text, reporter: {}, exclude: [], keyValues: [], original: pastedHeaders(text) };
+export function complaintFromText(text: string, timeZone?: string): Complaint {
+  return {
+    subjectLine: "",
+    text,
+    reporter: {},
+    exclude: [],
+    keyValues: [],
+    original: pastedHeaders(text),
+    timeZone,
+  };
 }
 
 /** Headers pasted into the body: a run of header lines that includes Received:. */
@@ -125,18 +143,26 @@ export function parsePlain(c: Complaint): ParseResult {
   let format = stated ? "jmrp" : "plain";
   if (events.length === 0) {
     format = "freetext";
-    const found = extractIndicators(fullText, { exclude: c.exclude });
+    const found = extractIndicators(fullText, {
+      exclude: c.exclude,
+      times: { reference: c.sentAt ?? null, timeZone: c.timeZone, numericDates: c.numericDates },
+    });
+    // Each subject takes the time written nearest to it; "text" says where that time came from.
+    const fromText = (value: string): [Date | null, Record<string, unknown>] => {
+      const at = found.times.get(value) ?? null;
+      return [at, at ? { extractedFrom: "text", time_source: "text" } : { extractedFrom: "text" }];
+    };
     const ipsInUrls = new Set(found.urls.map((u) => normalizeIp(hostOf(u) ?? "")).filter(Boolean));
     for (const url of found.urls) {
       const host = hostOf(url);
       const ip = normalizeIp(host ?? "");
-      add({ url, ip, domain: ip ? undefined : host }, found.labelledDate, { extractedFrom: "text" });
+      add({ url, ip, domain: ip ? undefined : host }, ...fromText(url));
     }
-    for (const [ip, date] of found.ips) {
+    for (const ip of found.ips.keys()) {
       if (ipsInUrls.has(ip)) continue;
-      add({ ip }, date ?? found.labelledDate, { extractedFrom: "text" });
+      add({ ip }, ...fromText(ip));
     }
-    for (const domain of found.domains) add({ domain }, found.labelledDate, { extractedFrom: "text" });
+    for (const domain of found.domains) add({ domain }, ...fromText(domain));
     if (found.emails.length) {
       for (const e of events) e.details.mentionedEmails = found.emails.slice(0, 20);
     }

@@ -27,6 +27,7 @@ import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
 import type { Jobs } from "./jobs.ts";
 import type { Pipeline } from "./pipeline.ts";
+import { explainIssues, type Place } from "./validation.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
 
 /** What routes, listeners and workers are given: built once in app.ts. */
@@ -109,15 +110,30 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const first = err.validation[0];
-      const where = first?.instancePath
-        ? `${first.instancePath.replace(/^\//, "").replaceAll("/", ".")}: `
-        : "";
+      const place = (err.validationContext ?? "body") as Place;
+      const data = { body: req.body, querystring: req.query, params: req.params, headers: req.headers }[
+        place as "body"
+      ];
+      const schema = (req.routeOptions.schema as Record<string, unknown> | undefined)?.[place];
+      const issues = err.validation.map((v) => ({
+        ...(v.params as object),
+        code: v.keyword,
+        path: v.instancePath.split("/").slice(1).filter((part: string) => part !== ""),
+        message: v.message ?? "",
+      }));
       return reply.code(400).send({
         error: "Bad Request",
         statusCode: 400,
-        message: `${err.validationContext ?? "request"} ${where}${first?.message ?? "is not valid"}`,
+        message: explainIssues(issues, { place, schema: schema as never, data }),
         issues: err.validation.map((v) => ({ path: v.instancePath, message: v.message })),
+      });
+    }
+    const plain = plainFrameworkError(err as Error & { code?: string; statusCode?: number }, req);
+    if (plain) {
+      return reply.code(plain.status).send({
+        error: httpReason(plain.status),
+        statusCode: plain.status,
+        message: plain.message,
       });
     }
     const status = err.statusCode ?? 500;
@@ -164,6 +180,38 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
   return app;
 }
 
+/** Fastify's own refusals (content type, JSON syntax, size) as sentences that say what to send instead. */
+function plainFrameworkError(
+  err: Error & { code?: string; statusCode?: number },
+  req: { headers: Record<string, unknown> },
+): { status: number; message: string } | undefined {
+  const type = String(req.headers["content-type"] ?? "none");
+  switch (err.code) {
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return {
+        status: 400,
+        message: "the request body is empty, but its Content-Type says JSON: send a JSON object",
+      };
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return {
+        status: 400,
+        message: `the request body is not valid JSON (${err.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'/, "").trim() || "syntax error"}); check its quotes, commas and brackets`,
+      };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return {
+        status: 415,
+        message: `this route does not take a body of Content-Type ${type.slice(0, 80)}; send application/json`,
+      };
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return {
+        status: 413,
+        message: "the request body is larger than this server accepts; send a smaller one (split the file)",
+      };
+    default:
+      return undefined;
+  }
+}
+
 function httpReason(status: number): string {
   return (
     {
@@ -173,6 +221,7 @@ function httpReason(status: number): string {
       404: "Not Found",
       409: "Conflict",
       413: "Payload Too Large",
+      415: "Unsupported Media Type",
       422: "Unprocessable Entity",
       429: "Too Many Requests",
     }[status] ?? "Error"

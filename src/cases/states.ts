@@ -60,13 +60,15 @@ export function needsReason(from: CaseState, to: CaseState): boolean {
 
 /** Whether `from → to` may happen, with a message a person understands when it may not. */
 export function checkTransition(from: CaseState, to: CaseState, reason: string | undefined): Result<true> {
-  if (from === to) return fail(409, `the case is already ${DESCRIPTIONS[to]} (${to})`);
+  if (from === to) return fail(409, `the case is already in state ${to} (${DESCRIPTIONS[to]})`);
   const allowed = TRANSITIONS[from];
-  if (!allowed.includes(to))
+  if (!allowed.includes(to)) {
+    const options = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : allowed[0];
     return fail(
       409,
-      `a case that is ${DESCRIPTIONS[from]} (${from}) cannot become ${to}; from ${from} it can become ${allowed.join(", ")}`,
+      `the case is in state ${from} (${DESCRIPTIONS[from]}) and cannot move to ${to}; from ${from} it can move to ${options}`,
     );
+  }
   if (needsReason(from, to) && !reason?.trim())
     return fail(422, `moving a case from ${from} to ${to} needs a reason; give one in "reason"`);
   return ok(true);

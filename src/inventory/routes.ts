@@ -163,7 +163,10 @@ const RefusalView = z.object({
   error: z.string(),
   statusCode: z.number(),
   message: z.string(),
-  problems: z.array(z.object({ row: z.number(), column: z.string().nullable(), message: z.string() })),
+  // A 400 of the request's own validation has no rows to name.
+  problems: z
+    .array(z.object({ row: z.number(), column: z.string().nullable(), message: z.string() }))
+    .default([]),
 });
 
 const Flag = z

@@ -63,7 +63,8 @@ export function checkTransition(from: CaseState, to: CaseState, reason: string |
   if (from === to) return fail(409, `the case is already in state ${to} (${DESCRIPTIONS[to]})`);
   const allowed = TRANSITIONS[from];
   if (!allowed.includes(to)) {
-    const options = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : allowed[0];
+    const options =
+      allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : allowed[0];
     return fail(
       409,
       `the case is in state ${from} (${DESCRIPTIONS[from]}) and cannot move to ${to}; from ${from} it can move to ${options}`,

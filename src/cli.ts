@@ -33,6 +33,13 @@ const program = new Command()
       "silent",
     ]),
   )
+  .addOption(
+    new Option("--log-format <format>", "pretty text, JSON lines, or auto (pretty on a terminal)").choices([
+      "auto",
+      "pretty",
+      "json",
+    ]),
+  )
   .showHelpAfterError();
 
 program
@@ -51,6 +58,20 @@ program
       role: opts.role,
       demo: opts.demo,
     });
+    // Signals are taken from the first moment: a Ctrl-C while starting stops in order once started.
+    let signalled: string | null = null;
+    let onStop: (() => void) | null = null;
+    const onSignal = (signal: string) => {
+      if (signalled) {
+        log.warn("second signal: exiting at once");
+        process.exit(1);
+      }
+      signalled = signal;
+      log.info({ signal }, "shutting down: no new work is taken; what runs is finished");
+      onStop?.();
+    };
+    process.on("SIGINT", () => onSignal("SIGINT"));
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
     const desk = await startDesk(config, log);
     const where = [
       desk.http && `HTTP on http://${desk.http.host}:${desk.http.port}/`,
@@ -59,24 +80,14 @@ program
     ].filter(Boolean);
     log.info({ database: desk.conn.where, role: config.role }, `abusedesk started: ${where.join(", ")}`);
     process.stdout.write(`abusedesk is running (${config.role}): ${where.join(", ")}. Stop with Ctrl-C.\n`);
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const onSignal = (signal: string) => {
-        if (stopping) {
-          log.warn("second signal: exiting at once");
-          process.exit(1);
-        }
-        stopping = true;
-        log.info({ signal }, "shutting down");
-        desk.stop().then(resolve, (err) => {
-          log.error({ err }, "shutdown failed");
-          resolve();
-        });
-      };
-      process.on("SIGINT", () => onSignal("SIGINT"));
-      process.on("SIGTERM", () => onSignal("SIGTERM"));
-    });
-    log.info("stopped");
+    if (!signalled) await new Promise<void>((resolve) => (onStop = resolve));
+    try {
+      await desk.stop();
+      log.info("stopped");
+    } catch (err) {
+      log.error({ err }, "shutdown did not finish cleanly");
+      process.exitCode = 1;
+    }
   });
 
 program

@@ -16,6 +16,8 @@ export interface JobOptions {
 }
 
 export class Jobs {
+  private stopping = false;
+
   private constructor(
     private readonly boss: PgBoss,
     private readonly log: Logger,
@@ -32,9 +34,16 @@ export class Jobs {
       schedule: opts.supervise,
       migrate: true,
     });
-    boss.on("error", (err) => log.error({ err }, "job queue error"));
+    const jobs = new Jobs(boss, log);
+    // The queue's own connection trouble: its message and code, never the client object it comes with.
+    // While stopping, or when the server is going away (SQLSTATE 57P01..57P03), it is expected: debug.
+    boss.on("error", (err: Error & { code?: string }) => {
+      const expected = jobs.stopping || /^57P0[123]$/.test(String(err.code ?? ""));
+      if (expected) log.debug({ err }, "job queue connection closed");
+      else log.warn({ err }, "job queue error; pg-boss retries");
+    });
     await boss.start();
-    return new Jobs(boss, log);
+    return jobs;
   }
 
   private async queue(name: string) {
@@ -67,7 +76,9 @@ export class Jobs {
     this.log.debug({ queue: name }, "working queue");
   }
 
+  /** Stops taking jobs, lets the running ones finish (up to 15 s), then closes the queue's connections. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.boss.stop({ graceful: true, wait: true, timeout: 15_000 });
   }
 }

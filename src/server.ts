@@ -8,6 +8,7 @@ import fastifySwagger from "@fastify/swagger";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  LogController,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -27,8 +28,8 @@ import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
 import type { Jobs } from "./jobs.ts";
 import type { Pipeline } from "./pipeline.ts";
-import { explainIssues, type Place } from "./validation.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
+import { explainIssues, type Place } from "./validation.ts";
 
 /** What routes, listeners and workers are given: built once in app.ts. */
 export interface Services {
@@ -68,6 +69,8 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
     loggerInstance: services.log,
     bodyLimit: 32 * 1024 * 1024,
     trustProxy: false,
+    // One line per request, written below; Fastify's own pair of lines would double it.
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -102,10 +105,24 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [services.metrics],
   });
+  // Logs: the request and the response at debug (headers, secrets blanked), one line per request at info
+  // (health checks and metrics scrapes at debug: a load balancer asks every few seconds).
+  app.addHook("onRequest", async (req) => {
+    if (services.log.isLevelEnabled("debug"))
+      req.log.debug({ req: { method: req.method, url: req.url, headers: req.headers } }, "request");
+  });
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";
     httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
     httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    const ms = Math.round(reply.elapsedTime * 10) / 10;
+    if (services.log.isLevelEnabled("debug"))
+      req.log.debug({ res: { statusCode: reply.statusCode, headers: reply.getHeaders() } }, "response");
+    const line = { method: req.method, route, status: reply.statusCode, ms };
+    // The route's pattern, not the URL: a path may carry a token (a portal link).
+    const text = `${req.method} ${route} ${reply.statusCode} ${ms} ms`;
+    if (route === "/healthz" || route === "/metrics") req.log.debug(line, text);
+    else req.log.info(line, text);
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
@@ -118,7 +135,10 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
       const issues = err.validation.map((v) => ({
         ...(v.params as object),
         code: v.keyword,
-        path: v.instancePath.split("/").slice(1).filter((part: string) => part !== ""),
+        path: v.instancePath
+          .split("/")
+          .slice(1)
+          .filter((part: string) => part !== ""),
         message: v.message ?? "",
       }));
       return reply.code(400).send({

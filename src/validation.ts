@@ -4,7 +4,7 @@
  * configuration, imports). It names the field, says what is wrong and what to write instead, and uses the
  * schema's own description of the field where there is one.
  */
-import { z } from "zod";
+import type { z } from "zod";
 
 /** Where the value came from, as a person calls it. */
 export type Place = "body" | "querystring" | "params" | "headers" | "config" | "value";
@@ -53,7 +53,10 @@ function core(schema: z.ZodType | undefined): z.ZodType | undefined {
 }
 
 /** The schema of the field at `path` inside `schema`, if it can be found. */
-export function fieldSchema(schema: z.ZodType | undefined, path: readonly PropertyKey[]): z.ZodType | undefined {
+export function fieldSchema(
+  schema: z.ZodType | undefined,
+  path: readonly PropertyKey[],
+): z.ZodType | undefined {
   let s: z.ZodType | undefined = schema;
   for (const key of path) {
     const def = defOf(core(s));
@@ -211,7 +214,8 @@ export function explainIssue(issue: IssueLike, ctx: ExplainContext): string {
       return `${name} must be ${words.replace(/^use /, "")}`;
     }
     case "too_small":
-      if (issue.origin === "string" && Number(issue.minimum) === 1) return `${name} must not be empty: give ${hint}`;
+      if (issue.origin === "string" && Number(issue.minimum) === 1)
+        return `${name} must not be empty: give ${hint}`;
       return `${name} must be ${bound(issue, issue.minimum, true)}`;
     case "too_big":
       return `${name} must be ${bound(issue, issue.maximum, false)}`;
@@ -225,7 +229,9 @@ export function explainIssue(issue: IssueLike, ctx: ExplainContext): string {
       return `${name} must be a multiple of ${String((issue as { divisor?: unknown }).divisor)}`;
     default:
       // custom refinements carry a message written for people
-      return /^Invalid/.test(issue.message) ? `${name} is not valid: give ${hint}` : `${name}: ${issue.message}`;
+      return /^Invalid/.test(issue.message)
+        ? `${name} is not valid: give ${hint}`
+        : `${name}: ${issue.message}`;
   }
 }
 

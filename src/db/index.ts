@@ -78,7 +78,10 @@ export async function connect(opts: ConnectOptions): Promise<Connection> {
       `DATABASE_URL is not a valid connection string (${(err as Error).message}); use postgres://user:password@host:5432/dbname`,
     );
   }
-  pool.on("error", (err) => opts.log.error({ err }, "idle database connection failed"));
+  // An idle connection the server closed: the pool makes a new one. Logged without the client it names.
+  pool.on("error", (err) =>
+    opts.log.warn({ err }, "an idle database connection was closed; the pool reconnects"),
+  );
   try {
     const client = await pool.connect();
     client.release();

@@ -23,18 +23,11 @@ import {
   upsertReporter,
 } from "./report.store.ts";
 
-export const INTAKE_LIMITS = {
-  /**
-   * More events than this in one report goes to triage unprocessed: one transaction of millions of rows
-   * would hold the desk for minutes. Split such a file, or raise ABUSEDESK_MAX_EVENTS_PER_REPORT.
-   */
-  maxEventsPerReport: positiveInt(process.env.ABUSEDESK_MAX_EVENTS_PER_REPORT) ?? 500_000,
-};
-
-function positiveInt(v: string | undefined): number | undefined {
-  const n = Number(v);
-  return v && Number.isInteger(n) && n > 0 ? n : undefined;
-}
+/**
+ * More events than `config.maxEventsPerReport` (default 500,000) in one report goes to triage unprocessed:
+ * one transaction of millions of rows would hold the desk for minutes. Split such a file, or raise
+ * ABUSEDESK_MAX_EVENTS_PER_REPORT.
+ */
 
 export interface ProcessOutcome {
   id: number;
@@ -155,7 +148,8 @@ async function processLocked(
     return { id, state: "triage" as const, processedNow: true, events: 0, cases: [], triageReason: reason };
   };
 
-  const tooMany = rowsOverLimit(report);
+  const limit = services.config.maxEventsPerReport;
+  const tooMany = rowsOverLimit(report, limit);
   if (tooMany) return triage(tooMany);
 
   const hint = hintOf(report);
@@ -185,8 +179,8 @@ async function processLocked(
       warnings,
     );
   }
-  if (events.length > INTAKE_LIMITS.maxEventsPerReport) {
-    return triage(tooManyMessage(events.length), parsed.format, warnings);
+  if (events.length > limit) {
+    return triage(tooManyMessage(events.length, limit), parsed.format, warnings);
   }
 
   const reporterId = await upsertReporter(trx, parsed.reporter);
@@ -255,15 +249,15 @@ export function hintOf(report: Pick<ReportToProcess, "filename" | "content_type"
   return hint;
 }
 
-function tooManyMessage(n: number): string {
-  return `the report has ${n.toLocaleString("en")} rows, more than the ${INTAKE_LIMITS.maxEventsPerReport.toLocaleString("en")} one report may hold; split the file into smaller ones and submit those, or raise ABUSEDESK_MAX_EVENTS_PER_REPORT`;
+function tooManyMessage(n: number, limit: number): string {
+  return `the report has ${n.toLocaleString("en")} rows, more than the ${limit.toLocaleString("en")} one report may hold; split the file into smaller ones and submit those, or raise ABUSEDESK_MAX_EVENTS_PER_REPORT`;
 }
 
 /** A CSV with more lines than the limit is refused before it is parsed (its events would not fit in memory). */
-function rowsOverLimit(report: ReportToProcess): string | undefined {
+function rowsOverLimit(report: ReportToProcess, limit: number): string | undefined {
   const raw = report.raw;
   const isZip = raw[0] === 0x50 && raw[1] === 0x4b;
-  if (isZip || raw.length < INTAKE_LIMITS.maxEventsPerReport * 8) return undefined;
+  if (isZip || raw.length < limit * 8) return undefined;
   const hint = (report.parse_hint ?? {}) as { format?: string; type?: string };
   const csv =
     /csv/i.test(report.content_type ?? "") ||
@@ -274,5 +268,5 @@ function rowsOverLimit(report: ReportToProcess): string | undefined {
   let lines = 0;
   for (let i = raw.indexOf(10); i >= 0; i = raw.indexOf(10, i + 1)) lines++;
   // The header row is not an event.
-  return lines - 1 > INTAKE_LIMITS.maxEventsPerReport ? tooManyMessage(lines - 1) : undefined;
+  return lines - 1 > limit ? tooManyMessage(lines - 1, limit) : undefined;
 }

@@ -194,11 +194,13 @@ program
   .description("check that no audit entry was changed or deleted")
   .action(async (_opts, cmd: Command) => {
     await withDatabase(cmd, async (conn) => {
-      const { count, head, problems } = await verifyAuditLog(conn.db);
+      const { count, head, problems, chains } = await verifyAuditLog(conn.db);
       for (const p of problems) process.stdout.write(`BROKEN at entry ${p.seq}: ${p.message}\n`);
       if (problems.length)
         throw new UserError(`the audit log has been tampered with: ${problems.length} problem(s) found`, 3);
-      process.stdout.write(`audit log intact: ${count} entries; head hash ${head}\n`);
+      process.stdout.write(
+        `audit log intact: ${count} entries in ${chains} chain${chains === 1 ? "" : "s"}; head hash ${head}\n`,
+      );
     });
   });
 

@@ -237,6 +237,9 @@ export interface AuditLogTable {
   details: Json;
   prev_hash: string;
   hash: string;
+  /** The chain the entry belongs to, and its place in it (migration 0012). */
+  chain: Generated<number>;
+  chain_seq: number;
 }
 
 /*

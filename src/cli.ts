@@ -1,5 +1,6 @@
 /** The command line: `abusedesk <command>`. The contract is in ARCHITECTURE.md; extend it by adding. */
 import { Command, Option } from "commander";
+import { sql } from "kysely";
 import { startDesk, withServices } from "./app.ts";
 import { verifyAuditLog } from "./audit.ts";
 import { createToken, createUser } from "./auth/auth.store.ts";
@@ -231,7 +232,7 @@ program
             .selectFrom("audit_log")
             .select((eb) => eb.fn.count<number>("seq").as("n"))
             .where("action", "=", "job.ping")
-            .where("subject_id", "in", ids)
+            .where(sql<boolean>`subject_id = any(${ids}::text[])`)
             .executeTakeFirstOrThrow();
           if (Number(done.n) >= ids.length) break;
           if (Date.now() > until)

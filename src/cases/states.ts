@@ -2,25 +2,15 @@
  * The case state machine, in one place: which states exist, which moves are allowed, which need a reason,
  * and where taking a step moves a case. Pure: the store and the routes ask it, it asks nobody.
  */
-import type { CaseState } from "../db/schema.ts";
+import { CASE_STATES, type CaseState, FINISHED_CASE_STATES } from "../db/case-states.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { Step } from "../policy/steps.ts";
 
 export type { CaseState };
-
-export const CASE_STATES = [
-  "new",
-  "waiting_customer",
-  "waiting_reporter",
-  "in_review",
-  "measures",
-  "resolved",
-  "rejected",
-  "closed",
-] as const satisfies readonly CaseState[];
+export { CASE_STATES };
 
 /** States in which a case is finished: new events open a new case (the `cases_one_open` index). */
-export const FINISHED_STATES: readonly CaseState[] = ["resolved", "rejected", "closed"];
+export const FINISHED_STATES: readonly CaseState[] = FINISHED_CASE_STATES;
 
 export function isOpen(state: CaseState): boolean {
   return !FINISHED_STATES.includes(state);

@@ -20,6 +20,7 @@ import { eventsApi } from "./events/routes.ts";
 import { intakeApi } from "./intake/routes.ts";
 import { type SmtpListener, startSmtp } from "./intake/smtp.ts";
 import { startIntakeWorkers } from "./intake/worker.ts";
+import { startReresolveWorker } from "./inventory/reresolve-job.ts";
 import { inventoryApi } from "./inventory/routes.ts";
 import { Jobs } from "./jobs.ts";
 import type { Pipeline } from "./pipeline.ts";
@@ -40,6 +41,8 @@ export interface WorkerContext {
   jobs: Jobs;
   log: Logger;
   services: Services;
+  /** The process's resolver (made at first use); startDesk gives it. */
+  resolver?: () => Promise<Resolver>;
 }
 
 export interface Desk {
@@ -75,7 +78,12 @@ export async function buildServices(
   log: Logger,
   conn: Connection,
   jobs: Jobs,
-): Promise<{ services: Services; close(): Promise<void>; warm(): Promise<void> }> {
+): Promise<{
+  services: Services;
+  resolver: () => Promise<Resolver>;
+  close(): Promise<void>;
+  warm(): Promise<void>;
+}> {
   const policies = await loadPolicies(config);
   let made: Promise<Resolver> | null = null;
   const resolver = () =>
@@ -90,6 +98,7 @@ export async function buildServices(
   const services: Services = { db: conn.db, log, config, jobs, metrics, policies, pipeline };
   return {
     services,
+    resolver,
     close: async () => {
       if (made) await (await made).close();
     },
@@ -133,7 +142,9 @@ export async function registerWorkers(ctx: WorkerContext): Promise<(() => Promis
     });
     log.debug({ job: job.id }, "ping done");
   });
-  return [await startIntakeWorkers(ctx), await startCaseWorkers(ctx)];
+  const stops = [await startIntakeWorkers(ctx), await startCaseWorkers(ctx)];
+  if (ctx.resolver) stops.push(await startReresolveWorker(ctx, ctx.resolver));
+  return stops;
 }
 
 function listenError(
@@ -195,7 +206,7 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
     // first report. An SMTP process never needs it.
     if (roles.includes("web") || roles.includes("worker")) await built.warm();
     if (roles.includes("worker")) {
-      const stops = await registerWorkers({ conn, jobs, log, services });
+      const stops = await registerWorkers({ conn, jobs, log, services, resolver: built.resolver });
       cleanup.push(...stops.map((fn) => ({ what: "the workers", fn })));
     }
 

@@ -6,7 +6,19 @@
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 
-export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<void>;
+/** A job's handler; what it returns is kept as the job's result (see `get`). */
+export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<unknown>;
+
+/** A job as a person asking after it sees it. */
+export interface JobStatus {
+  id: string;
+  queue: string;
+  /** pg-boss's states: created, retry, active, completed, cancelled, failed. */
+  state: string;
+  result: unknown;
+  created_at: Date | null;
+  completed_at: Date | null;
+}
 
 export interface JobOptions {
   startAfter?: Date;
@@ -68,12 +80,30 @@ export class Jobs {
       name,
       { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: opts.pollSeconds ?? 0.5 },
       async (jobs) => {
+        let result: unknown;
         for (const job of jobs) {
-          await handler(job.data, { id: job.id, name: job.name });
+          result = await handler(job.data, { id: job.id, name: job.name });
         }
+        // pg-boss keeps what a batch of one returns as the job's output.
+        return jobs.length === 1 ? result : undefined;
       },
     );
     this.log.debug({ queue: name }, "working queue");
+  }
+
+  /** A job of queue `name`, or undefined when there is none with that id. */
+  async get(name: string, id: string): Promise<JobStatus | undefined> {
+    await this.queue(name);
+    const job = await this.boss.getJobById(name, id, { includeArchive: true });
+    if (!job) return undefined;
+    return {
+      id: job.id,
+      queue: job.name,
+      state: job.state,
+      result: job.output ?? null,
+      created_at: job.createdOn ?? null,
+      completed_at: job.completedOn ?? null,
+    };
   }
 
   /** Stops taking jobs, lets the running ones finish (up to 15 s), then closes the queue's connections. */

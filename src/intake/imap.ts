@@ -14,6 +14,7 @@ import { z } from "zod";
 import { secretFromEnvironment } from "../config.ts";
 import { UserError } from "../errors.ts";
 import type { Services } from "../server.ts";
+import { explainZodError } from "../validation.ts";
 import { mailHeadersOf } from "./envelope.ts";
 import { counter } from "./metrics.ts";
 import { brandExists, storeReport } from "./report.store.ts";
@@ -57,8 +58,8 @@ export function loadImapConfig(
   }
   const parsed = ImapConfigFile.safeParse(doc);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`IMAP configuration ${file}: ${issue.path.join(".")}: ${issue.message}`);
+    const why = explainZodError(parsed.error, { place: "body", schema: ImapConfigFile, data: doc });
+    throw new UserError(`IMAP configuration ${file}: ${why}`);
   }
   for (const m of parsed.data.mailboxes) {
     if (!m.password && !secret(m.password_env)) {

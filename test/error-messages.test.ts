@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { Role } from "../src/auth/roles.ts";
-import { checkTransition, CASE_STATES } from "../src/cases/states.ts";
-import { explainIssues } from "../src/validation.ts";
 import { z } from "zod";
+import type { Role } from "../src/auth/roles.ts";
+import { CASE_STATES, checkTransition } from "../src/cases/states.ts";
+import { explainIssues } from "../src/validation.ts";
 import { json, startTestDesk, type TestDesk } from "./helpers.ts";
 
 let t: TestDesk;
@@ -90,22 +90,31 @@ test("every 4xx of an OpenAPI walk with invalid input is a readable sentence nam
       if (problem) bad.push(`${method} ${path} (${what}): ${problem}: ${JSON.stringify(answer.message)}`);
       if (answer.issues) {
         validations++;
-        if (field && !String(answer.message).includes(`\`${field}\``) && !/request body|JSON body/.test(String(answer.message)))
+        if (
+          field &&
+          !String(answer.message).includes(`\`${field}\``) &&
+          !/request body|JSON body/.test(String(answer.message))
+        )
           bad.push(`${method} ${path} (${what}): does not name \`${field}\`: ${answer.message}`);
       }
       return;
     }
   };
 
-  for (const [template, methods] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+  interface Operation {
+    parameters?: { in: string; name: string; schema?: JsonSchema }[];
+    requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+  }
+  for (const [template, methods] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
     if (!template.startsWith("/api/v1/")) continue;
     const path = template.replace(/\{(\w+)\}/g, (_m, name) => (name === "id" ? String(caseId) : "1"));
     for (const [method, op] of Object.entries(methods)) {
       const M = method.toUpperCase();
       // Path parameters that are not numbers.
-      if (template.includes("{")) await call(M, template.replace(/\{(\w+)\}/g, "not-an-id"), undefined, "bad id");
+      if (template.includes("{"))
+        await call(M, template.replace(/\{(\w+)\}/g, "not-an-id"), undefined, "bad id");
       // Query parameters of the wrong kind.
-      for (const p of (op.parameters ?? []) as { in: string; name: string; schema?: JsonSchema }[]) {
+      for (const p of op.parameters ?? []) {
         if (p.in !== "query") continue;
         const s = resolve(p.schema);
         const value = s?.type === "string" && !s.enum ? "" : "%%no-such-value%%";
@@ -143,9 +152,18 @@ test("a field that is missing or wrong is named, with what to give instead", () 
     explain({ count: 1, state: "new" }),
     /^the field `owner` is required: give the user's e-mail address$/,
   );
-  assert.match(explain({ owner: "x", count: 1, state: "new" }), /the field `owner` must be an e-mail address/);
-  assert.match(explain({ owner: "a@b.nl", count: "2", state: "new" }), /the field `count` must be a whole number, not a text/);
-  assert.match(explain({ owner: "a@b.nl", count: 2, state: "old" }), /the field `state` must be one of new or closed, not "old"/);
+  assert.match(
+    explain({ owner: "x", count: 1, state: "new" }),
+    /the field `owner` must be an e-mail address/,
+  );
+  assert.match(
+    explain({ owner: "a@b.nl", count: "2", state: "new" }),
+    /the field `count` must be a whole number, not a text/,
+  );
+  assert.match(
+    explain({ owner: "a@b.nl", count: 2, state: "old" }),
+    /the field `state` must be one of new or closed, not "old"/,
+  );
   assert.match(
     explainIssues(schema.safeParse(undefined).error!.issues, { place: "body", schema, data: undefined }),
     /the request needs a JSON body/,

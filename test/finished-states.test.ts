@@ -10,7 +10,8 @@ import { migratedDatabase, ROOT } from "./helpers.ts";
 test("no file but src/db/case-states.ts spells out the finished states", () => {
   const src = path.join(ROOT, "src");
   // The SQL list ('resolved', 'rejected', 'closed') or the array ["resolved", "rejected", "closed"].
-  const spelled = /\(\s*'resolved',\s*'rejected',\s*'closed'\s*\)|\[\s*"resolved",\s*"rejected",\s*"closed"\s*\]/;
+  const spelled =
+    /\(\s*'resolved',\s*'rejected',\s*'closed'\s*\)|\[\s*"resolved",\s*"rejected",\s*"closed"\s*\]/;
   const offenders = readdirSync(src, { recursive: true })
     .map(String)
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && f !== path.join("db", "case-states.ts"))

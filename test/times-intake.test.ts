@@ -51,7 +51,12 @@ const DATE = "Tue, 24 Nov 2026 11:15:00 +0100";
 test("'gisteren om 23:10' is read against the mail's Date: the customer of that moment is found", async () => {
   const events = await submit(
     mail(
-      { From: "Jan <jan@melder.example>", To: "abuse@extin.eu", Date: DATE, Subject: "Phishing op uw netwerk" },
+      {
+        From: "Jan <jan@melder.example>",
+        To: "abuse@extin.eu",
+        Date: DATE,
+        Subject: "Phishing op uw netwerk",
+      },
       "Geachte abuse-afdeling,\n\nWij zagen gisteren om 23:10 een phishingpagina op http://192.0.2.77/bank/login.php\nwaar klanten van onze bank hun gegevens invullen.\n\nMet vriendelijke groet,\nJan",
     ),
   );

@@ -160,12 +160,9 @@ const ImportView = z.object({
   reresolved: ReresolveView.nullable().meta({
     description: "null from the API: re-resolution runs as `job` (GET /api/v1/inventory/jobs/{id})",
   }),
-  job: z
-    .object({ id: z.string(), queue: z.string(), state: z.string() })
-    .nullable()
-    .meta({
-      description: "the job re-resolving the events the new resources may cover; null when none was added",
-    }),
+  job: z.object({ id: z.string(), queue: z.string(), state: z.string() }).nullable().meta({
+    description: "the job re-resolving the events the new resources may cover; null when none was added",
+  }),
 });
 
 const JobView = z.object({

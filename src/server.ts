@@ -29,7 +29,7 @@ import type { DB } from "./db/index.ts";
 import type { Jobs } from "./jobs.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
-import { explainIssues, type Place } from "./validation.ts";
+import { explainIssue, explainIssues, type Place } from "./validation.ts";
 
 /** What routes, listeners and workers are given: built once in app.ts. */
 export interface Services {
@@ -145,7 +145,11 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
         error: "Bad Request",
         statusCode: 400,
         message: explainIssues(issues, { place, schema: schema as never, data }),
-        issues: err.validation.map((v) => ({ path: v.instancePath, message: v.message })),
+        // Each problem on its own, for a form to show beside its field.
+        issues: issues.map((issue, i) => ({
+          path: err.validation[i]!.instancePath,
+          message: explainIssue(issue, { place, schema: schema as never, data }),
+        })),
       });
     }
     const plain = plainFrameworkError(err as Error & { code?: string; statusCode?: number }, req);

@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import {
   DEFAULT_TIME_ZONE,
   languagesOf,
+  MAX_TIME_WARNINGS,
   nearestTimes,
   numericDatesOfMail,
   readTime,
@@ -156,4 +157,14 @@ test("every event says where its time came from; a time after the receipt is not
     assert.equal(e!.details.time_source, "receipt");
     assert.equal(e!.occurredAt, null);
   }
+});
+
+test("times after the receipt: the first MAX_TIME_WARNINGS are named, then how many in all", () => {
+  const receivedAt = new Date("2026-12-03T10:20:00Z");
+  const future = new Date("2027-01-01T00:00:00Z");
+  const events = Array.from({ length: MAX_TIME_WARNINGS + 5 }, () => event(future));
+  const warnings = settleTimes(events, { sentAt: null, receivedAt });
+  assert.equal(warnings.length, MAX_TIME_WARNINGS + 1);
+  assert.equal(warnings.at(-1), `${MAX_TIME_WARNINGS + 5} events had a time after the receipt in total`);
+  assert.ok(events.every((e) => e.occurredAt === null && e.details.time_source === "receipt"));
 });

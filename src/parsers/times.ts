@@ -81,14 +81,15 @@ export interface TimeMention {
 /** Words for days before yesterday and parts of yesterday that chrono does not know, as chrono parsers. */
 function withDayWords(
   base: chrono.Chrono,
-  words: Record<string, { days: number; hour?: number }>,
+  list: Record<string, { days: number; hour?: number }>,
 ): chrono.Chrono {
+  const words = new Map(Object.entries(list));
   const parser = base.clone();
-  const pattern = new RegExp(`(?<![\\p{L}-])(${Object.keys(words).join("|")})(?![\\p{L}])`, "iu");
+  const pattern = new RegExp(`(?<![\\p{L}-])(${[...words.keys()].join("|")})(?![\\p{L}])`, "iu");
   parser.parsers.push({
     pattern: () => pattern,
     extract: (context, match) => {
-      const word = words[match[1]!.toLowerCase()];
+      const word = words.get(match[1]!.toLowerCase());
       if (!word) return null;
       // The reference's wall time, as chrono keeps it (local getters of an adjusted Date).
       const day = context.reference.getDateWithAdjustedTimezone();
@@ -447,7 +448,8 @@ export interface SettleContext {
   receivedAt: Date;
 }
 
-const MAX_TIME_WARNINGS = 20;
+/** A report names at most this many events whose time was after the receipt; then how many in all. */
+export const MAX_TIME_WARNINGS = 20;
 
 /**
  * Gives every event `details.time_source` and a time that is possible: a time after the receipt (give or

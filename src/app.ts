@@ -22,13 +22,14 @@ import { eventsApi } from "./events/routes.ts";
 import { intakeApi } from "./intake/routes.ts";
 import { type SmtpListener, startSmtp } from "./intake/smtp.ts";
 import { startIntakeWorkers } from "./intake/worker.ts";
+import { startReresolveWorker } from "./inventory/reresolve-job.ts";
 import { inventoryApi } from "./inventory/routes.ts";
 import { Jobs } from "./jobs.ts";
 import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { loadPolicyProfiles, PolicyProfileError } from "./policy/load.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
-import { createResolver } from "./resolution/resolver.ts";
+import { createResolver, type Resolver } from "./resolution/resolver.ts";
 import { type App, buildServer, type Routes, type Services } from "./server.ts";
 import { consoleWeb } from "./web/routes.ts";
 
@@ -43,6 +44,8 @@ export interface WorkerContext {
   jobs: Jobs;
   log: Logger;
   services: Services;
+  /** The process's resolver (made at first use); startDesk gives it. */
+  resolver?: () => Promise<Resolver>;
 }
 
 export interface Desk {
@@ -79,22 +82,43 @@ export async function loadParsing(config: Config): Promise<ParseContext> {
   }
 }
 
-/** Builds the services every role shares: database, queue, policies, and the event pipeline. */
+/**
+ * Builds the services every role shares: database, queue, policies, and the event pipeline. The resolver
+ * (and its index of the whole inventory) is made at first use, or by `warm()`: a process that only takes
+ * mail by SMTP never resolves, so never builds it.
+ */
 export async function buildServices(
   config: Config,
   log: Logger,
   conn: Connection,
   jobs: Jobs,
-): Promise<{ services: Services; close(): Promise<void> }> {
+): Promise<{
+  services: Services;
+  resolver: () => Promise<Resolver>;
+  close(): Promise<void>;
+  warm(): Promise<void>;
+}> {
   const policies = await loadPolicies(config);
   const parsing = await loadParsing(config);
-  const resolver = await createResolver(conn.db, log, { databaseUrl: conn.url });
+  let made: Promise<Resolver> | null = null;
+  const resolver = () =>
+    (made ??= createResolver(conn.db, log, { databaseUrl: conn.url, rdapUrl: config.rdapUrl ?? null }));
   const grouper = createCaseGrouper(conn.db, policies, log);
-  const pipeline: Pipeline = { resolve: resolver.resolve, group: grouper.group };
+  const pipeline: Pipeline = {
+    resolve: async (trx, events) => (await resolver()).resolve(trx, events),
+    group: grouper.group,
+  };
   const metrics = new client.Registry();
   client.collectDefaultMetrics({ register: metrics, prefix: "abusedesk_" });
   const services: Services = { db: conn.db, log, config, jobs, metrics, policies, pipeline, parsing };
-  return { services, close: () => resolver.close() };
+  return {
+    services,
+    resolver,
+    close: async () => {
+      if (made) await (await made).close();
+    },
+    warm: async () => (await resolver()).warm(),
+  };
 }
 
 /** Runs `fn` with the services of a short-lived command (a queue client, policies, the pipeline). */
@@ -133,7 +157,9 @@ export async function registerWorkers(ctx: WorkerContext): Promise<(() => Promis
     });
     log.debug({ job: job.id }, "ping done");
   });
-  return [await startIntakeWorkers(ctx), await startCaseWorkers(ctx)];
+  const stops = [await startIntakeWorkers(ctx), await startCaseWorkers(ctx)];
+  if (ctx.resolver) stops.push(await startReresolveWorker(ctx, ctx.resolver));
+  return stops;
 }
 
 function listenError(
@@ -168,10 +194,15 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
     log,
     takeOwnership: true,
   });
-  const cleanup: (() => Promise<void>)[] = [() => conn.close()];
+  // Stopped in the reverse order: stop taking work (SMTP, HTTP, workers), finish it, close the queue,
+  // then the pool, then the embedded database.
+  const cleanup: { what: string; fn: () => Promise<void> }[] = [
+    { what: "the database (and the embedded PostgreSQL)", fn: () => conn.close() },
+  ];
   const stop = async () => {
-    for (const fn of cleanup.reverse()) {
-      await fn().catch((err) => log.error({ err }, "error during shutdown"));
+    for (const { what, fn } of cleanup.reverse()) {
+      log.debug(`stopping ${what}`);
+      await fn().catch((err) => log.error({ err }, `stopping ${what} failed`));
     }
     cleanup.length = 0;
   };
@@ -181,14 +212,17 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
 
     const roles = config.role === "all" ? ["web", "smtp", "worker"] : [config.role];
     const jobs = await Jobs.start(conn.url, log, { supervise: roles.includes("worker") });
-    cleanup.push(() => jobs.stop());
+    cleanup.push({ what: "the job queue", fn: () => jobs.stop() });
     const built = await buildServices(config, log, conn, jobs);
-    cleanup.push(built.close);
+    cleanup.push({ what: "the resolver", fn: built.close });
     const { services } = built;
     if (config.demo) await loadDemoWithAdmin(services, log);
+    // Web and worker processes resolve: build the index now (once the demo's inventory is in), not at the
+    // first report. An SMTP process never needs it.
+    if (roles.includes("web") || roles.includes("worker")) await built.warm();
     if (roles.includes("worker")) {
-      const stops = await registerWorkers({ conn, jobs, log, services });
-      cleanup.push(...stops);
+      const stops = await registerWorkers({ conn, jobs, log, services, resolver: built.resolver });
+      cleanup.push(...stops.map((fn) => ({ what: "the workers", fn })));
     }
 
     let http: Desk["http"] = null;
@@ -199,7 +233,7 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
       } catch (err) {
         throw listenError("HTTP", "--http", config.http.host, config.http.port, err as NodeJS.ErrnoException);
       }
-      cleanup.push(() => app.close());
+      cleanup.push({ what: "the HTTP listener", fn: () => app.close() });
       const addr = app.server.address() as { address: string; port: number };
       http = { host: addr.address, port: addr.port };
     }
@@ -211,7 +245,7 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
       } catch (err) {
         throw listenError("SMTP", "--smtp", config.smtp.host, config.smtp.port, err as NodeJS.ErrnoException);
       }
-      cleanup.push(() => listener.close());
+      cleanup.push({ what: "the SMTP listener", fn: () => listener.close() });
       smtp = listener.address;
     }
     return { conn, jobs, services, http, smtp, stop };

@@ -1,8 +1,10 @@
 /** Brands: the provider's labels, each with its country, time zone, languages, abuse addresses and policy profile. */
+import type { Transaction } from "kysely";
 import { z } from "zod";
 import { appendAudit } from "./audit.ts";
 import type { Actor } from "./auth/auth.store.ts";
 import type { DB } from "./db/index.ts";
+import type { Database } from "./db/schema.ts";
 import type { RouteModule } from "./server.ts";
 
 export const BrandInput = z.object({
@@ -104,6 +106,16 @@ export async function saveBrand(db: DB, by: Actor, input: BrandInput): Promise<v
       details: b,
     });
   });
+}
+
+/** The brand's time zone (times people write without a zone are read in it), if the brand exists. */
+export async function brandTimeZone(
+  db: DB | Transaction<Database>,
+  brandId: string | null,
+): Promise<string | undefined> {
+  if (!brandId) return undefined;
+  const row = await db.selectFrom("brands").select("time_zone").where("id", "=", brandId).executeTakeFirst();
+  return row?.time_zone;
 }
 
 export interface BrandView {

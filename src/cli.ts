@@ -1,5 +1,6 @@
 /** The command line: `abusedesk <command>`. The contract is in ARCHITECTURE.md; extend it by adding. */
 import { Command, Option } from "commander";
+import { sql } from "kysely";
 import { startDesk, withServices } from "./app.ts";
 import { verifyAuditLog } from "./audit.ts";
 import { createToken, createUser } from "./auth/auth.store.ts";
@@ -44,6 +45,13 @@ const program = new Command()
       "silent",
     ]),
   )
+  .addOption(
+    new Option("--log-format <format>", "pretty text, JSON lines, or auto (pretty on a terminal)").choices([
+      "auto",
+      "pretty",
+      "json",
+    ]),
+  )
   .showHelpAfterError();
 
 program
@@ -69,6 +77,20 @@ program
       senderProfiles: opts.senderProfiles,
       referenceDomains: opts.referenceDomains,
     });
+    // Signals are taken from the first moment: a Ctrl-C while starting stops in order once started.
+    let signalled: string | null = null;
+    let onStop: (() => void) | null = null;
+    const onSignal = (signal: string) => {
+      if (signalled) {
+        log.warn("second signal: exiting at once");
+        process.exit(1);
+      }
+      signalled = signal;
+      log.info({ signal }, "shutting down: no new work is taken; what runs is finished");
+      onStop?.();
+    };
+    process.on("SIGINT", () => onSignal("SIGINT"));
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
     const desk = await startDesk(config, log);
     const where = [
       desk.http && `HTTP on http://${desk.http.host}:${desk.http.port}/`,
@@ -77,24 +99,14 @@ program
     ].filter(Boolean);
     log.info({ database: desk.conn.where, role: config.role }, `abusedesk started: ${where.join(", ")}`);
     process.stdout.write(`abusedesk is running (${config.role}): ${where.join(", ")}. Stop with Ctrl-C.\n`);
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const onSignal = (signal: string) => {
-        if (stopping) {
-          log.warn("second signal: exiting at once");
-          process.exit(1);
-        }
-        stopping = true;
-        log.info({ signal }, "shutting down");
-        desk.stop().then(resolve, (err) => {
-          log.error({ err }, "shutdown failed");
-          resolve();
-        });
-      };
-      process.on("SIGINT", () => onSignal("SIGINT"));
-      process.on("SIGTERM", () => onSignal("SIGTERM"));
-    });
-    log.info("stopped");
+    if (!signalled) await new Promise<void>((resolve) => (onStop = resolve));
+    try {
+      await desk.stop();
+      log.info("stopped");
+    } catch (err) {
+      log.error({ err }, "shutdown did not finish cleanly");
+      process.exitCode = 1;
+    }
   });
 
 program
@@ -201,11 +213,13 @@ program
   .description("check that no audit entry was changed or deleted")
   .action(async (_opts, cmd: Command) => {
     await withDatabase(cmd, async (conn) => {
-      const { count, head, problems } = await verifyAuditLog(conn.db);
+      const { count, head, problems, chains } = await verifyAuditLog(conn.db);
       for (const p of problems) process.stdout.write(`BROKEN at entry ${p.seq}: ${p.message}\n`);
       if (problems.length)
         throw new UserError(`the audit log has been tampered with: ${problems.length} problem(s) found`, 3);
-      process.stdout.write(`audit log intact: ${count} entries; head hash ${head}\n`);
+      process.stdout.write(
+        `audit log intact: ${count} entries in ${chains} chain${chains === 1 ? "" : "s"}; head hash ${head}\n`,
+      );
     });
   });
 
@@ -236,7 +250,7 @@ program
             .selectFrom("audit_log")
             .select((eb) => eb.fn.count<number>("seq").as("n"))
             .where("action", "=", "job.ping")
-            .where("subject_id", "in", ids)
+            .where(sql<boolean>`subject_id = any(${ids}::text[])`)
             .executeTakeFirstOrThrow();
           if (Number(done.n) >= ids.length) break;
           if (Date.now() > until)

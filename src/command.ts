@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Logger } from "pino";
 import { type Actor, SYSTEM } from "./auth/auth.store.ts";
-import { type Config, loadConfig } from "./config.ts";
+import { type Config, loadConfig, operatorName } from "./config.ts";
 import { type Connection, connect, migrate } from "./db/index.ts";
 import { createLogger } from "./log.ts";
 
@@ -10,6 +10,7 @@ interface GlobalFlags {
   dataDir?: string;
   verbose?: boolean;
   logLevel?: string;
+  logFormat?: string;
 }
 
 export function setup(
@@ -18,13 +19,17 @@ export function setup(
   extra: Record<string, unknown> = {},
 ): { config: Config; log: Logger } {
   const g = cmd.optsWithGlobals() as GlobalFlags;
-  const config = loadConfig({
-    dataDir: g.dataDir,
-    logLevel:
-      g.logLevel ?? (g.verbose ? "debug" : undefined) ?? process.env.ABUSEDESK_LOG_LEVEL ?? defaultLevel,
-    ...extra,
-  });
-  return { config, log: createLogger(config.logLevel) };
+  const config = loadConfig(
+    {
+      dataDir: g.dataDir,
+      logLevel: g.logLevel ?? (g.verbose ? "debug" : undefined),
+      logFormat: g.logFormat,
+      ...extra,
+    },
+    undefined,
+    { logLevel: defaultLevel },
+  );
+  return { config, log: createLogger(config.logLevel, config.logFormat) };
 }
 
 /** Runs `fn` on a migrated database: the server of DATABASE_URL or the embedded one in --data-dir. */
@@ -43,7 +48,7 @@ export async function withDatabase<T>(
 }
 
 /** Who the audit log names for changes made from the command line. */
-export const CLI_ACTOR: Actor = { ...SYSTEM, name: `cli:${process.env.USER ?? "unknown"}` };
+export const CLI_ACTOR: Actor = { ...SYSTEM, name: `cli:${operatorName()}` };
 
 export interface CliContext {
   setup: typeof setup;

@@ -2,6 +2,8 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { UserError } from "./errors.ts";
+import { LOG_FORMATS } from "./log.ts";
+import { explainIssues } from "./validation.ts";
 
 const HostPort = z
   .string()
@@ -18,43 +20,102 @@ const DEFAULT_POLICY_DOCUMENTS_DIR = fileURLToPath(new URL("../policy/documents"
 
 export const ROLES_OF_PROCESS = ["all", "web", "smtp", "worker"] as const;
 
-export const ConfigSchema = z.object({
-  dataDir: z.string().min(1).default("./.abusedesk"),
-  databaseUrl: z.string().min(1).optional(),
-  http: HostPort.prefault("127.0.0.1:8080"),
-  smtp: HostPort.prefault("127.0.0.1:2525"),
-  role: z.enum(ROLES_OF_PROCESS).default("all"),
-  demo: z.boolean().default(false),
-  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Largest message the SMTP listener accepts (bytes). */
-  smtpMaxBytes: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(25 * 1024 * 1024),
-  /** Folder of the brands' policy profiles (*.yaml), and of the documents they quote. */
-  policyDir: z.string().min(1).default(DEFAULT_POLICY_DIR),
-  policyDocumentsDir: z.string().min(1).default(DEFAULT_POLICY_DOCUMENTS_DIR),
-  /** Set behind a TLS-terminating proxy so that the session cookie is marked Secure. */
-  secureCookies: z.boolean().default(false),
-  /** A YAML file of sender profiles: how to read free-text layouts of particular senders (docs/intake.md). */
-  senderProfiles: z.string().min(1).optional(),
-  /** More domains whose links are references (documentation, lookups), never subjects. Comma-separated. */
-  referenceDomains: z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) =>
-      (Array.isArray(v) ? v : v.split(",")).map((d) => d.trim().toLowerCase()).filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "list domains such as docs.example.org")))
-    .default([]),
-});
+export const ConfigSchema = z
+  .object({
+    dataDir: z.string().min(1).default("./.abusedesk"),
+    databaseUrl: z.string().min(1).optional(),
+    http: HostPort.prefault("127.0.0.1:8080"),
+    smtp: HostPort.prefault("127.0.0.1:2525"),
+    role: z.enum(ROLES_OF_PROCESS).default("all"),
+    demo: z.boolean().default(false),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Largest message the SMTP listener accepts (bytes). */
+    smtpMaxBytes: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(25 * 1024 * 1024),
+    /** Folder of the brands' policy profiles (*.yaml), and of the documents they quote. */
+    policyDir: z.string().min(1).default(DEFAULT_POLICY_DIR),
+    policyDocumentsDir: z.string().min(1).default(DEFAULT_POLICY_DOCUMENTS_DIR),
+    /** Set behind a TLS-terminating proxy so that the session cookie is marked Secure. */
+    secureCookies: z.boolean().default(false),
+    /** Pretty text on a terminal, JSON lines otherwise (auto), or one of them always. */
+    logFormat: z.enum(LOG_FORMATS).default("auto"),
+    /** PEM key and certificate for SMTP STARTTLS: both or neither. */
+    smtpTlsKey: z.string().min(1).optional(),
+    smtpTlsCert: z.string().min(1).optional(),
+    /** Simultaneous SMTP connections. */
+    smtpMaxClients: z.coerce.number().int().positive().default(100),
+    /** The JSON file of IMAP mailboxes to poll (docs/intake.md). */
+    imapConfig: z.string().min(1).optional(),
+    /** Reports processed at once by each worker process. */
+    intakeWorkers: z.coerce.number().int().min(1).max(64).default(2),
+    /** More events than this in one report: it goes to triage unprocessed (split the file). */
+    maxEventsPerReport: z.coerce.number().int().positive().default(500_000),
+    /** Seconds between sweeps for deadlines that ran out. */
+    deadlineSweepSeconds: z.coerce.number().positive().default(15),
+    /** Base URL of an RDAP service for the abuse contacts of addresses that are not ours; none: no lookups. */
+    rdapUrl: z.url().optional(),
+    /** A YAML file of sender profiles: how to read free-text layouts of particular senders (docs/intake.md). */
+    senderProfiles: z.string().min(1).optional(),
+    /** More domains whose links are references (documentation, lookups), never subjects. Comma-separated. */
+    referenceDomains: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) =>
+        (Array.isArray(v) ? v : v.split(",")).map((d) => d.trim().toLowerCase()).filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a comma-separated list of domains such as docs.example.org")))
+      .default([]),
+  })
+  .refine((c) => Boolean(c.smtpTlsKey) === Boolean(c.smtpTlsCert), {
+    message:
+      "STARTTLS needs both ABUSEDESK_SMTP_TLS_KEY and ABUSEDESK_SMTP_TLS_CERT (PEM files); only one is set",
+    path: ["smtpTlsKey"],
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-/** Flags win over the environment; the environment names are ABUSEDESK_* plus DATABASE_URL. */
-export function loadConfig(flags: Partial<Record<keyof ConfigInput, unknown>>, env = process.env): Config {
+/** How each setting is given: its flag (if any) and its environment variable. */
+export const SETTING_NAMES: Record<keyof ConfigInput, { flag?: string; env: string }> = {
+  dataDir: { flag: "--data-dir", env: "ABUSEDESK_DATA_DIR" },
+  databaseUrl: { env: "DATABASE_URL" },
+  http: { flag: "--http", env: "ABUSEDESK_HTTP" },
+  smtp: { flag: "--smtp", env: "ABUSEDESK_SMTP" },
+  role: { flag: "--role", env: "ABUSEDESK_ROLE" },
+  demo: { flag: "--demo", env: "ABUSEDESK_DEMO" },
+  logLevel: { flag: "--log-level", env: "ABUSEDESK_LOG_LEVEL" },
+  logFormat: { flag: "--log-format", env: "ABUSEDESK_LOG_FORMAT" },
+  smtpMaxBytes: { env: "ABUSEDESK_SMTP_MAX_BYTES" },
+  policyDir: { env: "ABUSEDESK_POLICY_DIR" },
+  policyDocumentsDir: { env: "ABUSEDESK_POLICY_DOCUMENTS_DIR" },
+  secureCookies: { env: "ABUSEDESK_SECURE_COOKIES" },
+  smtpTlsKey: { env: "ABUSEDESK_SMTP_TLS_KEY" },
+  smtpTlsCert: { env: "ABUSEDESK_SMTP_TLS_CERT" },
+  smtpMaxClients: { env: "ABUSEDESK_SMTP_MAX_CLIENTS" },
+  imapConfig: { env: "ABUSEDESK_IMAP_CONFIG" },
+  intakeWorkers: { env: "ABUSEDESK_INTAKE_WORKERS" },
+  maxEventsPerReport: { env: "ABUSEDESK_MAX_EVENTS_PER_REPORT" },
+  deadlineSweepSeconds: { env: "ABUSEDESK_DEADLINE_SWEEP_SECONDS" },
+  rdapUrl: { env: "ABUSEDESK_RDAP_URL" },
+  senderProfiles: { flag: "--sender-profiles", env: "ABUSEDESK_SENDER_PROFILES" },
+  referenceDomains: { flag: "--reference-domains", env: "ABUSEDESK_REFERENCE_DOMAINS" },
+};
+
+/** Defaults a command may set for itself (`start` logs at info, other commands at warn). */
+export interface ConfigDefaults {
+  logLevel?: string;
+}
+
+/** Flags win over the environment, which wins over the command's defaults. */
+export function loadConfig(
+  flags: Partial<Record<keyof ConfigInput, unknown>>,
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: ConfigDefaults = {},
+): Config {
+  const fromEnv = (key: keyof ConfigInput) => env[SETTING_NAMES[key].env] || undefined;
   const merged = {
     dataDir: flags.dataDir ?? env.ABUSEDESK_DATA_DIR,
     databaseUrl: flags.databaseUrl ?? (env.DATABASE_URL || undefined),
@@ -62,20 +123,54 @@ export function loadConfig(flags: Partial<Record<keyof ConfigInput, unknown>>, e
     smtp: flags.smtp ?? env.ABUSEDESK_SMTP,
     role: flags.role ?? env.ABUSEDESK_ROLE,
     demo: flags.demo ?? (env.ABUSEDESK_DEMO ? env.ABUSEDESK_DEMO === "1" : undefined),
-    logLevel: flags.logLevel ?? env.ABUSEDESK_LOG_LEVEL,
+    logLevel: flags.logLevel ?? env.ABUSEDESK_LOG_LEVEL ?? defaults.logLevel,
+    logFormat: flags.logFormat ?? fromEnv("logFormat"),
     smtpMaxBytes: flags.smtpMaxBytes ?? env.ABUSEDESK_SMTP_MAX_BYTES,
     policyDir: flags.policyDir ?? env.ABUSEDESK_POLICY_DIR,
     policyDocumentsDir: flags.policyDocumentsDir ?? env.ABUSEDESK_POLICY_DOCUMENTS_DIR,
     secureCookies:
       flags.secureCookies ??
       (env.ABUSEDESK_SECURE_COOKIES ? env.ABUSEDESK_SECURE_COOKIES === "1" : undefined),
-    senderProfiles: flags.senderProfiles ?? (env.ABUSEDESK_SENDER_PROFILES || undefined),
-    referenceDomains: flags.referenceDomains ?? (env.ABUSEDESK_REFERENCE_DOMAINS || undefined),
+    smtpTlsKey: flags.smtpTlsKey ?? fromEnv("smtpTlsKey"),
+    smtpTlsCert: flags.smtpTlsCert ?? fromEnv("smtpTlsCert"),
+    smtpMaxClients: flags.smtpMaxClients ?? fromEnv("smtpMaxClients"),
+    imapConfig: flags.imapConfig ?? fromEnv("imapConfig"),
+    intakeWorkers: flags.intakeWorkers ?? fromEnv("intakeWorkers"),
+    maxEventsPerReport: flags.maxEventsPerReport ?? fromEnv("maxEventsPerReport"),
+    deadlineSweepSeconds: flags.deadlineSweepSeconds ?? fromEnv("deadlineSweepSeconds"),
+    rdapUrl: flags.rdapUrl ?? (fromEnv("rdapUrl") as string | undefined)?.trim(),
+    senderProfiles: flags.senderProfiles ?? fromEnv("senderProfiles"),
+    referenceDomains: flags.referenceDomains ?? fromEnv("referenceDomains"),
   };
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`configuration: ${issue.path.join(".") || "value"}: ${issue.message}`);
+    // Name each setting as the operator gives it: its flag and its environment variable.
+    const issues = parsed.error.issues.map((issue) => {
+      const key = issue.path[0] as keyof ConfigInput | undefined;
+      const names = key ? SETTING_NAMES[key] : undefined;
+      const name = names ? [names.flag, names.env].filter(Boolean).join(" / ") : "value";
+      return { ...issue, path: [name] };
+    });
+    const given = Object.fromEntries(
+      Object.entries(merged).map(([k, v]) => {
+        const names = SETTING_NAMES[k as keyof ConfigInput];
+        return [[names.flag, names.env].filter(Boolean).join(" / "), v];
+      }),
+    );
+    throw new UserError(`configuration: ${explainIssues(issues, { place: "config", data: given })}`);
   }
   return parsed.data;
+}
+
+/**
+ * A secret kept in an environment variable named by a configuration file (an IMAP mailbox's
+ * `password_env`): read here, like every other environment variable.
+ */
+export function secretFromEnvironment(name: string | undefined, env = process.env): string | undefined {
+  return name ? env[name] || undefined : undefined;
+}
+
+/** Who runs a command, for the audit log ("cli:alice"): the operating system's user. */
+export function operatorName(env = process.env): string {
+  return env.USER || env.LOGNAME || "unknown";
 }

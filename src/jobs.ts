@@ -6,7 +6,19 @@
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 
-export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<void>;
+/** A job's handler; what it returns is kept as the job's result (see `get`). */
+export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<unknown>;
+
+/** A job as a person asking after it sees it. */
+export interface JobStatus {
+  id: string;
+  queue: string;
+  /** pg-boss's states: created, retry, active, completed, cancelled, failed. */
+  state: string;
+  result: unknown;
+  created_at: Date | null;
+  completed_at: Date | null;
+}
 
 export interface JobOptions {
   startAfter?: Date;
@@ -16,6 +28,8 @@ export interface JobOptions {
 }
 
 export class Jobs {
+  private stopping = false;
+
   private constructor(
     private readonly boss: PgBoss,
     private readonly log: Logger,
@@ -32,9 +46,16 @@ export class Jobs {
       schedule: opts.supervise,
       migrate: true,
     });
-    boss.on("error", (err) => log.error({ err }, "job queue error"));
+    const jobs = new Jobs(boss, log);
+    // The queue's own connection trouble: its message and code, never the client object it comes with.
+    // While stopping, or when the server is going away (SQLSTATE 57P01..57P03), it is expected: debug.
+    boss.on("error", (err: Error & { code?: string }) => {
+      const expected = jobs.stopping || /^57P0[123]$/.test(String(err.code ?? ""));
+      if (expected) log.debug({ err }, "job queue connection closed");
+      else log.warn({ err }, "job queue error; pg-boss retries");
+    });
     await boss.start();
-    return new Jobs(boss, log);
+    return jobs;
   }
 
   private async queue(name: string) {
@@ -59,15 +80,35 @@ export class Jobs {
       name,
       { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: opts.pollSeconds ?? 0.5 },
       async (jobs) => {
+        let result: unknown;
         for (const job of jobs) {
-          await handler(job.data, { id: job.id, name: job.name });
+          result = await handler(job.data, { id: job.id, name: job.name });
         }
+        // pg-boss keeps what a batch of one returns as the job's output.
+        return jobs.length === 1 ? result : undefined;
       },
     );
     this.log.debug({ queue: name }, "working queue");
   }
 
+  /** A job of queue `name`, or undefined when there is none with that id. */
+  async get(name: string, id: string): Promise<JobStatus | undefined> {
+    await this.queue(name);
+    const job = await this.boss.getJobById(name, id, { includeArchive: true });
+    if (!job) return undefined;
+    return {
+      id: job.id,
+      queue: job.name,
+      state: job.state,
+      result: job.output ?? null,
+      created_at: job.createdOn ?? null,
+      completed_at: job.completedOn ?? null,
+    };
+  }
+
+  /** Stops taking jobs, lets the running ones finish (up to 15 s), then closes the queue's connections. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.boss.stop({ graceful: true, wait: true, timeout: 15_000 });
   }
 }

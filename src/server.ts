@@ -8,6 +8,7 @@ import fastifySwagger from "@fastify/swagger";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  LogController,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -29,6 +30,7 @@ import type { Jobs } from "./jobs.ts";
 import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
+import { explainIssue, explainIssues, type Place } from "./validation.ts";
 
 /** What routes, listeners and workers are given: built once in app.ts. */
 export interface Services {
@@ -70,6 +72,8 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
     loggerInstance: services.log,
     bodyLimit: 32 * 1024 * 1024,
     trustProxy: false,
+    // One line per request, written below; Fastify's own pair of lines would double it.
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -104,23 +108,59 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [services.metrics],
   });
+  // Logs: the request and the response at debug (headers, secrets blanked), one line per request at info
+  // (health checks and metrics scrapes at debug: a load balancer asks every few seconds).
+  app.addHook("onRequest", async (req) => {
+    if (services.log.isLevelEnabled("debug"))
+      req.log.debug({ req: { method: req.method, url: req.url, headers: req.headers } }, "request");
+  });
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";
     httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
     httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    const ms = Math.round(reply.elapsedTime * 10) / 10;
+    if (services.log.isLevelEnabled("debug"))
+      req.log.debug({ res: { statusCode: reply.statusCode, headers: reply.getHeaders() } }, "response");
+    const line = { method: req.method, route, status: reply.statusCode, ms };
+    // The route's pattern, not the URL: a path may carry a token (a portal link).
+    const text = `${req.method} ${route} ${reply.statusCode} ${ms} ms`;
+    if (route === "/healthz" || route === "/metrics") req.log.debug(line, text);
+    else req.log.info(line, text);
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const first = err.validation[0];
-      const where = first?.instancePath
-        ? `${first.instancePath.replace(/^\//, "").replaceAll("/", ".")}: `
-        : "";
+      const place = (err.validationContext ?? "body") as Place;
+      const data = { body: req.body, querystring: req.query, params: req.params, headers: req.headers }[
+        place as "body"
+      ];
+      const schema = (req.routeOptions.schema as Record<string, unknown> | undefined)?.[place];
+      const issues = err.validation.map((v) => ({
+        ...(v.params as object),
+        code: v.keyword,
+        path: v.instancePath
+          .split("/")
+          .slice(1)
+          .filter((part: string) => part !== ""),
+        message: v.message ?? "",
+      }));
       return reply.code(400).send({
         error: "Bad Request",
         statusCode: 400,
-        message: `${err.validationContext ?? "request"} ${where}${first?.message ?? "is not valid"}`,
-        issues: err.validation.map((v) => ({ path: v.instancePath, message: v.message })),
+        message: explainIssues(issues, { place, schema: schema as never, data }),
+        // Each problem on its own, for a form to show beside its field.
+        issues: issues.map((issue, i) => ({
+          path: err.validation[i]!.instancePath,
+          message: explainIssue(issue, { place, schema: schema as never, data }),
+        })),
+      });
+    }
+    const plain = plainFrameworkError(err as Error & { code?: string; statusCode?: number }, req);
+    if (plain) {
+      return reply.code(plain.status).send({
+        error: httpReason(plain.status),
+        statusCode: plain.status,
+        message: plain.message,
       });
     }
     const status = err.statusCode ?? 500;
@@ -167,6 +207,38 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
   return app;
 }
 
+/** Fastify's own refusals (content type, JSON syntax, size) as sentences that say what to send instead. */
+function plainFrameworkError(
+  err: Error & { code?: string; statusCode?: number },
+  req: { headers: Record<string, unknown> },
+): { status: number; message: string } | undefined {
+  const type = String(req.headers["content-type"] ?? "none");
+  switch (err.code) {
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return {
+        status: 400,
+        message: "the request body is empty, but its Content-Type says JSON: send a JSON object",
+      };
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return {
+        status: 400,
+        message: `the request body is not valid JSON (${err.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'/, "").trim() || "syntax error"}); check its quotes, commas and brackets`,
+      };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return {
+        status: 415,
+        message: `this route does not take a body of Content-Type ${type.slice(0, 80)}; send application/json`,
+      };
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return {
+        status: 413,
+        message: "the request body is larger than this server accepts; send a smaller one (split the file)",
+      };
+    default:
+      return undefined;
+  }
+}
+
 function httpReason(status: number): string {
   return (
     {
@@ -176,6 +248,7 @@ function httpReason(status: number): string {
       404: "Not Found",
       409: "Conflict",
       413: "Payload Too Large",
+      415: "Unsupported Media Type",
       422: "Unprocessable Entity",
       429: "Too Many Requests",
     }[status] ?? "Error"

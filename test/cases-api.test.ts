@@ -109,7 +109,7 @@ test("transitions: allowed ones are audited with actor and reason; an illegal on
   assert.equal(illegal.status, 409);
   assert.match(
     (await json(illegal)).message,
-    /a case that is resolved \(resolved\) cannot become measures; from resolved it can become closed, in_review/,
+    /the case is in state resolved \(resolved\) and cannot move to measures; from resolved it can move to closed or in_review/,
   );
   // Finished: its clocks no longer run.
   const c = await json(await t.api("agent", `/api/v1/cases/${id}`));

@@ -41,7 +41,7 @@ test("a deadline that passed while no worker ran escalates when a worker starts,
   assert.equal((await caseRow(db, overdue)).escalated, false);
 
   const jobs = await Jobs.start(env.tdb.url, quietLog, { supervise: false });
-  const ctx = { conn: env.conn, jobs, log: quietLog, services: {} as Services };
+  const ctx = { conn: env.conn, jobs, log: quietLog, services: { config: loadConfig({}, {}) } as Services };
   const stops = [await startCaseWorkers(ctx), await startCaseWorkers(ctx)];
   try {
     // The first sweep runs before startCaseWorkers returns.

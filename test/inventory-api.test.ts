@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { processStoredEvents } from "../src/pipeline.ts";
-import { json, startTestDesk, type TestDesk } from "./helpers.ts";
+import { json, startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
 import { csv, eventState, insertEvents, insertReport } from "./resolution.fixtures.ts";
 
 let t: TestDesk;
@@ -126,7 +126,7 @@ test("customers: create, patch, record verifications; the status follows the rec
   assert.equal(shown.verifications[0].verified_by, "test-admin@abusedesk.test (token:test-admin)");
 });
 
-test("POST /api/v1/inventory/import: counts; bad rows answer 422 with every row; re-resolves not-ours events", async () => {
+test("POST /api/v1/inventory/import: counts; bad rows answer 422 with every row; re-resolves not-ours events in a job (202)", async () => {
   const db = t.desk.conn.db;
   const report = await insertReport(db);
   const [e] = await insertEvents(db, report, [{ ip: "203.0.113.210", at: "2026-03-01T00:00:00Z" }]);
@@ -150,10 +150,25 @@ test("POST /api/v1/inventory/import: counts; bad rows answer 422 with every row;
     "/api/v1/inventory/import?filename=late.csv",
     csv("api-late,Laat BV,webxtra,laat@late.example,ip,203.0.113.208/28,2025-01-01,"),
   );
-  assert.equal(res.status, 200);
+  // Stored at once; the events are re-resolved by a worker, outside the request.
+  assert.equal(res.status, 202);
   const counts = await json(res);
   assert.equal(counts.resources_added, 1);
-  assert.deepEqual(counts.reresolved, { examined: 1, matched: 1, more: false });
+  assert.equal(counts.reresolved, null);
+  assert.equal(counts.job.queue, "inventory.reresolve");
+  const job = await waitFor(
+    async () => {
+      const j = await json(await t.api("admin", `/api/v1/inventory/jobs/${counts.job.id}`));
+      return j.state === "completed" && j;
+    },
+    30_000,
+    "the re-resolution job",
+  );
+  assert.deepEqual(job.result, { examined: 1, matched: 1, more: false });
+  assert.equal(
+    (await t.api("admin", "/api/v1/inventory/jobs/00000000-0000-4000-8000-000000000000")).status,
+    404,
+  );
   const afterwards = await eventState(db, e!.id);
   assert.equal(afterwards.customer_id, "api-late");
   assert.equal(afterwards.brand_id, "webxtra");

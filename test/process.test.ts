@@ -151,7 +151,10 @@ test("a data folder that cannot be written gives a clear message", async () => {
 test("a bad --http value is refused with what to write instead", async () => {
   const res = await runCli(["start", "--http", "localhost"], { DATABASE_URL: "postgres://x@127.0.0.1:1/x" });
   assert.notEqual(res.code, 0);
-  assert.match(res.stderr, /abusedesk: configuration: http: use HOST:PORT/);
+  assert.match(
+    res.stderr,
+    /abusedesk: configuration: the setting `--http \/ ABUSEDESK_HTTP` must be HOST:PORT/,
+  );
 });
 
 test("a broken policy profile stops start-up with the file, the line and the reason", async () => {

@@ -179,6 +179,8 @@ test("a second process sees an import made by the first without a restart (NOTIF
     await second.close();
     await other.close();
   });
+  // A resolver builds its index when warmed (a web or worker process at start) or at first use.
+  second.warm();
   await waitFor(async () => second.stats().builtAt !== null, 10_000, "the second index");
   const seqBefore = second.stats().seq;
   const at = new Date("2026-03-01T12:00:00Z");

@@ -226,7 +226,8 @@ export async function customerHistoryRows(
   const actions = await db
     .selectFrom("actions")
     .select(["case_id", "step", "state", "created_at", "approved_at", "done_at"])
-    .where("case_id", "in", ids)
+    // A customer of a large feed has thousands of cases: one array parameter, whatever their number.
+    .where(sql<boolean>`case_id = any(${ids}::bigint[])`)
     .execute();
   return { cases, actions };
 }

@@ -1,11 +1,25 @@
 /** `abusedesk cases list|show`: the queue and one case, for operators at a terminal. */
 import type { Command } from "commander";
+import { listBrands } from "../brands.ts";
 import type { CliContext } from "../command.ts";
+import type { DB } from "../db/index.ts";
 import { UserError } from "../errors.ts";
+import { DEFAULT_TIME_ZONE } from "../parsers/times.ts";
 import { loadPolicyProfiles } from "../policy/load.ts";
 import { listCases, readCase } from "./cases.store.ts";
+import { caseText, queueText, type ZoneOf } from "./cli-text.ts";
 import { presentCase, presentListItem } from "./present.ts";
 import { isCaseState } from "./states.ts";
+
+/** Exit status when what was asked for does not exist (a case, a brand). */
+const NOT_FOUND = 2;
+
+/** Each brand's time zone, for showing its cases' times. */
+async function brandZones(db: DB): Promise<{ zoneOf: ZoneOf; ids: string[] }> {
+  const brands = await listBrands(db);
+  const zones = new Map(brands.map((b) => [b.id, b.time_zone]));
+  return { zoneOf: (brand) => zones.get(brand) ?? DEFAULT_TIME_ZONE, ids: brands.map((b) => b.id) };
+}
 
 export function caseCommands(program: Command, cli: CliContext): void {
   const cases = program.command("cases").description("the case queue and single cases");
@@ -36,6 +50,13 @@ export function caseCommands(program: Command, cli: CliContext): void {
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
           throw new UserError("--limit must be a whole number from 1 to 1000");
         await cli.withDatabase(cmd, async (conn) => {
+          const { zoneOf, ids } = await brandZones(conn.db);
+          if (opts.brand && !ids.includes(opts.brand)) {
+            throw new UserError(
+              `there is no brand "${opts.brand}"; the brands are ${ids.length ? ids.join(", ") : "not set up yet (abusedesk demo loads the demo brands)"}`,
+              NOT_FOUND,
+            );
+          }
           const page = await listCases(
             conn.db,
             {
@@ -50,11 +71,7 @@ export function caseCommands(program: Command, cli: CliContext): void {
             process.stdout.write(`${JSON.stringify({ items, total: page.total }, null, 2)}\n`);
             return;
           }
-          for (const c of items)
-            process.stdout.write(
-              `${String(c.id).padStart(7)}  ${c.state.padEnd(16)} ${c.brand.padEnd(9)} ${(c.customer?.id ?? "-").padEnd(12)} ${c.category.padEnd(14)} ${String(c.event_count).padStart(6)} ev  due ${c.next_deadline ? `${c.next_deadline.due_at} (${c.next_deadline.name})` : "-"}${c.escalated ? "  ESCALATED" : ""}\n`,
-            );
-          process.stdout.write(`${items.length} of ${page.total} case(s)\n`);
+          process.stdout.write(queueText(items, page.total, zoneOf));
         });
       },
     );
@@ -65,31 +82,23 @@ export function caseCommands(program: Command, cli: CliContext): void {
     .option("--json", "print the case JSON of the API")
     .action(async (idText: string, opts: { json?: boolean }, cmd: Command) => {
       const id = Number(idText);
-      if (!Number.isInteger(id) || id < 1) throw new UserError(`"${idText}" is not a case id`);
+      if (!Number.isInteger(id) || id < 1)
+        throw new UserError(`"${idText}" is not a case number; give one such as \`abusedesk cases show 12\``);
       await cli.withDatabase(cmd, async (conn, _log, config) => {
         const policies = await loadPolicyProfiles(config.policyDir);
         const result = await readCase(conn.db, policies, id);
-        if (!result.ok) throw new UserError(result.error.message);
+        if (!result.ok)
+          throw new UserError(
+            `${result.error.message}; \`abusedesk cases list --state all\` lists every case`,
+            NOT_FOUND,
+          );
         const c = presentCase(result.value.bundle, result.value.assessment);
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
           return;
         }
-        const out = [
-          `Case ${c.id}: ${c.category} (${c.kind}) of ${c.customer ? `${c.customer.name} [${c.customer.id}]` : "no customer"}, brand ${c.brand}`,
-          `State: ${c.state}${c.escalated ? " (escalated)" : ""}; ${c.event_count} event(s) about ${c.subject_count} subject(s): ${c.subjects.slice(0, 5).join(", ")}${c.subject_count > 5 ? ", …" : ""}`,
-          "Deadlines:",
-          ...c.deadlines.map(
-            (d) =>
-              `  ${d.name.padEnd(30)} ${d.due_at}  ${d.met_at ? "met" : d.overdue ? "OVERDUE" : ""}  (${d.source})`,
-          ),
-          c.proposal
-            ? `Proposed: ${c.proposal.step}\n  ${c.proposal.clause.document}, ${c.proposal.clause.article}:\n  "${c.proposal.clause.quote}"\n  ${c.proposal.reasoning}`
-            : `Proposed: nothing (${c.proposal_note ?? "no profile"})`,
-          "Timeline:",
-          ...c.timeline.map((e) => `  ${e.at}  ${(e.actor ?? "").padEnd(22)} ${e.summary}`),
-        ];
-        process.stdout.write(`${out.join("\n")}\n`);
+        const { zoneOf } = await brandZones(conn.db);
+        process.stdout.write(caseText(c, zoneOf(c.brand)));
       });
     });
 }

@@ -24,7 +24,7 @@ import {
   TAKEN_ACTION_STATES,
 } from "./facts.ts";
 import { insertDeadlines, refreshNextDue, reportersWaiting } from "./grouping.store.ts";
-import { checkTransition, isOpen, stateAfterStep } from "./states.ts";
+import { checkTransition, FINISHED_STATES, isOpen, stateAfterStep } from "./states.ts";
 
 type Trx = Transaction<Database>;
 type Case = NonNullable<CaseRow>;
@@ -77,7 +77,7 @@ async function moveCase(
         .where("customer_id", "=", kase.customer_id)
         .where("category", "=", kase.category)
         .where("subject_key", "=", kase.subject_key)
-        .where("state", "not in", ["resolved", "rejected", "closed"])
+        .where("state", "not in", FINISHED_STATES)
         .executeTakeFirst();
       return fail(
         409,

@@ -3,6 +3,7 @@
  * one query per event.
  */
 import { sql, type Transaction } from "kysely";
+import { FINISHED_STATES_SQL } from "../db/case-states.ts";
 import { copyField, copyInto } from "../db/copy.ts";
 import type { CaseState, Database } from "../db/schema.ts";
 import { pgText } from "../db/text.ts";
@@ -47,7 +48,7 @@ export async function lockOpenCases(
       as k(brand_id, customer_id, category, subject_key)
       on c.brand_id = k.brand_id and c.customer_id = k.customer_id
      and c.category = k.category and c.subject_key = k.subject_key
-    where c.state not in ('resolved', 'rejected', 'closed')
+    where c.state not in ${FINISHED_STATES_SQL}
     order by c.id
     for update of c`.execute(trx);
   return rows;
@@ -58,7 +59,7 @@ export async function closeQuietCases(trx: Trx, ids: readonly number[]): Promise
   if (ids.length === 0) return [];
   const { rows } = await sql<{ id: number }>`
     update cases set state = 'closed', closed_at = now(), updated_at = now(), next_due_at = 'infinity'
-    where id = any(${ids}::bigint[]) and state not in ('resolved', 'rejected', 'closed')
+    where id = any(${ids}::bigint[]) and state not in ${FINISHED_STATES_SQL}
     returning id`.execute(trx);
   await sql`update case_deadlines set met_at = now()
     where case_id = any(${ids}::bigint[]) and met_at is null`.execute(trx);
@@ -97,7 +98,7 @@ export async function insertCases(trx: Trx, open: readonly CaseToOpen[]): Promis
       ${p.map((x) => iso(x.lastAt))}::timestamptz[], ${p.map((x) => x.subjects.size)}::int[],
       ${open.map((o) => (o.nextDueAt ? iso(o.nextDueAt) : "infinity"))}::timestamptz[])
     on conflict (brand_id, coalesce(customer_id, ''), category, subject_key)
-      where state not in ('resolved', 'rejected', 'closed')
+      where state not in ${FINISHED_STATES_SQL}
       do nothing
     returning id, brand_id, customer_id, category, subject_key`.execute(trx);
   return rows;

@@ -242,7 +242,7 @@ export const NoteBody = z.object({
 export const AssignBody = z.object({
   owner: z
     .union([z.number().int().positive(), z.string().min(3), z.null()])
-    .describe("user id, e-mail, or null"),
+    .describe("the user's id or e-mail address, or null to unassign"),
   reason: z.string().max(4000).optional(),
 });
 

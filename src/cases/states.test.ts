@@ -23,11 +23,11 @@ test("an illegal move is a 409 that says where the case can go", () => {
     assert.equal(r.error.status, 409);
     assert.match(
       r.error.message,
-      /from measures it can become waiting_customer, in_review, resolved, closed/,
+      /from measures it can move to waiting_customer, in_review, resolved or closed/,
     );
   }
   const same = checkTransition("new", "new", undefined);
-  assert.ok(!same.ok && /already new/.test(same.error.message));
+  assert.ok(!same.ok && /already in state new/.test(same.error.message));
 });
 
 test("rejecting, closing and reopening need a reason (422 without)", () => {

@@ -2,25 +2,15 @@
  * The case state machine, in one place: which states exist, which moves are allowed, which need a reason,
  * and where taking a step moves a case. Pure: the store and the routes ask it, it asks nobody.
  */
-import type { CaseState } from "../db/schema.ts";
+import { CASE_STATES, type CaseState, FINISHED_CASE_STATES } from "../db/case-states.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { Step } from "../policy/steps.ts";
 
 export type { CaseState };
-
-export const CASE_STATES = [
-  "new",
-  "waiting_customer",
-  "waiting_reporter",
-  "in_review",
-  "measures",
-  "resolved",
-  "rejected",
-  "closed",
-] as const satisfies readonly CaseState[];
+export { CASE_STATES };
 
 /** States in which a case is finished: new events open a new case (the `cases_one_open` index). */
-export const FINISHED_STATES: readonly CaseState[] = ["resolved", "rejected", "closed"];
+export const FINISHED_STATES: readonly CaseState[] = FINISHED_CASE_STATES;
 
 export function isOpen(state: CaseState): boolean {
   return !FINISHED_STATES.includes(state);
@@ -60,13 +50,16 @@ export function needsReason(from: CaseState, to: CaseState): boolean {
 
 /** Whether `from → to` may happen, with a message a person understands when it may not. */
 export function checkTransition(from: CaseState, to: CaseState, reason: string | undefined): Result<true> {
-  if (from === to) return fail(409, `the case is already ${DESCRIPTIONS[to]} (${to})`);
+  if (from === to) return fail(409, `the case is already in state ${to} (${DESCRIPTIONS[to]})`);
   const allowed = TRANSITIONS[from];
-  if (!allowed.includes(to))
+  if (!allowed.includes(to)) {
+    const options =
+      allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : allowed[0];
     return fail(
       409,
-      `a case that is ${DESCRIPTIONS[from]} (${from}) cannot become ${to}; from ${from} it can become ${allowed.join(", ")}`,
+      `the case is in state ${from} (${DESCRIPTIONS[from]}) and cannot move to ${to}; from ${from} it can move to ${options}`,
     );
+  }
   if (needsReason(from, to) && !reason?.trim())
     return fail(422, `moving a case from ${from} to ${to} needs a reason; give one in "reason"`);
   return ok(true);

@@ -5,6 +5,7 @@
 import { sql } from "kysely";
 import type { AuditEntry } from "../audit.ts";
 import { appendAuditBatch } from "../audit.ts";
+import { FINISHED_STATES_SQL } from "../db/case-states.ts";
 import type { DB } from "../db/index.ts";
 import { AUTOMATIC_DEADLINES } from "./clocks.ts";
 
@@ -32,7 +33,7 @@ export async function escalateOverdue(db: DB, limit = 500): Promise<Escalation[]
       from case_deadlines d join cases c on c.id = d.case_id
       where d.met_at is null and d.escalated_at is null and d.due_at <= now()
         and d.name <> all(${AUTOMATIC_DEADLINES}::text[])
-        and c.state not in ('resolved', 'rejected', 'closed')
+        and c.state not in ${FINISHED_STATES_SQL}
       order by d.due_at
       limit ${limit}
       for update of d skip locked`.execute(trx);

@@ -12,12 +12,6 @@ import { escalateOverdue, queueNotifications } from "./timers.store.ts";
 
 export const NOTIFY_SUPERVISOR_QUEUE = "notify.supervisor";
 
-/** Seconds between sweeps; ABUSEDESK_DEADLINE_SWEEP_SECONDS overrides (tests use less). */
-function sweepSeconds(): number {
-  const n = Number(process.env.ABUSEDESK_DEADLINE_SWEEP_SECONDS ?? 15);
-  return Number.isFinite(n) && n > 0 ? n : 15;
-}
-
 /** One sweep: escalate what ran out, then queue the notifications (also those a crash left unqueued). */
 export async function sweepDeadlines(ctx: Pick<WorkerContext, "conn" | "jobs" | "log">): Promise<number> {
   let escalated = 0;
@@ -53,7 +47,8 @@ export async function startCaseWorkers(ctx: WorkerContext): Promise<() => Promis
     return running;
   };
   await sweep();
-  const timer = setInterval(sweep, sweepSeconds() * 1000);
+  // Seconds between sweeps: ABUSEDESK_DEADLINE_SWEEP_SECONDS (tests use less).
+  const timer = setInterval(sweep, ctx.services.config.deadlineSweepSeconds * 1000);
   timer.unref();
   return async () => {
     stopped = true;

@@ -94,5 +94,5 @@ test("the desk refuses to start with a broken file, and reads a good one from AB
   );
   assert.equal(parsing.senderProfiles?.[0]?.name, "x");
   assert.deepEqual(parsing.referenceDomains, ["docs.isp.example", "kb.isp.example"]);
-  assert.throws(() => loadConfig({ referenceDomains: "not a domain" }, {}), /referenceDomains/);
+  assert.throws(() => loadConfig({ referenceDomains: "not a domain" }, {}), /REFERENCE_DOMAINS/);
 });

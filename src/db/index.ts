@@ -12,6 +12,7 @@ import * as cases from "./migrations/0004_cases.ts";
 import * as eventReferences from "./migrations/0005_event_references.ts";
 import * as people from "./migrations/0006_people.ts";
 import * as breadth from "./migrations/0008_breadth.ts";
+import * as firsthour from "./migrations/0012_firsthour.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   "0005_event_references": eventReferences,
   "0006_people": people,
   "0008_breadth": breadth,
+  "0012_firsthour": firsthour,
 };
 
 export function redact(url: string): string {
@@ -80,7 +82,10 @@ export async function connect(opts: ConnectOptions): Promise<Connection> {
       `DATABASE_URL is not a valid connection string (${(err as Error).message}); use postgres://user:password@host:5432/dbname`,
     );
   }
-  pool.on("error", (err) => opts.log.error({ err }, "idle database connection failed"));
+  // An idle connection the server closed: the pool makes a new one. Logged without the client it names.
+  pool.on("error", (err) =>
+    opts.log.warn({ err }, "an idle database connection was closed; the pool reconnects"),
+  );
   try {
     const client = await pool.connect();
     client.release();

@@ -1,5 +1,6 @@
 /** Kysely's view of the tables made by the migrations in ./migrations. Keep the two in step. */
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { CaseState } from "./case-states.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -126,15 +127,7 @@ export interface ApiTokensTable {
   expires_at: NullableTimestamp;
 }
 
-export type CaseState =
-  | "new"
-  | "waiting_customer"
-  | "waiting_reporter"
-  | "in_review"
-  | "measures"
-  | "resolved"
-  | "rejected"
-  | "closed";
+export type { CaseState };
 
 export interface CasesTable {
   id: Id;
@@ -239,6 +232,9 @@ export interface AuditLogTable {
   details: Json;
   prev_hash: string;
   hash: string;
+  /** The chain the entry belongs to, and its place in it (migration 0012). */
+  chain: Generated<number>;
+  chain_seq: number;
 }
 
 /*

@@ -135,7 +135,7 @@ export function describeFileResult(r: FileResult): string {
   const events = fresh.reduce((s, p) => s + p.events, 0);
   const cases = new Set(fresh.flatMap((p) => p.cases));
   const parts = [
-    `${n((p) => !p.duplicate && p.state === "parsed")} parsed (${events} events, ${cases.size} cases)`,
+    `${n((p) => !p.duplicate && p.state === "parsed")} parsed (${events.toLocaleString("en")} events in ${cases.size.toLocaleString("en")} cases)`,
     `${n((p) => !p.duplicate && p.state === "triage")} in triage`,
     `${n((p) => p.duplicate)} duplicate`,
   ];
@@ -144,13 +144,20 @@ export function describeFileResult(r: FileResult): string {
   return `${r.file}: ${r.reports.length} messages: ${parts.join(", ")}${r.error ? `; then error: ${r.error}` : ""}`;
 }
 
+/** A report's cases: their numbers when a few, else how many (a feed fills hundreds). */
+const CASE_IDS_SHOWN = 5;
+
 function describeReport(p: ReportResult): string {
-  const cases = p.cases.length
-    ? `, ${p.cases.length === 1 ? "case" : "cases"} ${p.cases.join(", ")}`
-    : ", no case";
+  const n = (k: number) => k.toLocaleString("en");
+  const cases =
+    p.cases.length === 0
+      ? ", no case"
+      : p.cases.length <= CASE_IDS_SHOWN
+        ? `, ${p.cases.length === 1 ? "case" : "cases"} ${p.cases.join(", ")}`
+        : ` in ${n(p.cases.length)} cases`;
   if (p.duplicate) return `duplicate of report ${p.id} (${p.state}, ${p.events} events)`;
   if (p.state === "triage") return `report ${p.id}: triage: ${p.triageReason}`;
   if (p.state === "processing")
     return `report ${p.id}: stored, but processing failed; a worker will retry it`;
-  return `report ${p.id}: ${p.events} ${p.events === 1 ? "event" : "events"}${cases}`;
+  return `report ${p.id}: ${n(p.events)} ${p.events === 1 ? "event" : "events"}${cases}`;
 }

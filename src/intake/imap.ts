@@ -11,8 +11,10 @@ import { readFileSync } from "node:fs";
 import { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { secretFromEnvironment } from "../config.ts";
 import { UserError } from "../errors.ts";
 import type { Services } from "../server.ts";
+import { explainZodError } from "../validation.ts";
 import { mailHeadersOf } from "./envelope.ts";
 import { counter } from "./metrics.ts";
 import { brandExists, storeReport } from "./report.store.ts";
@@ -42,9 +44,11 @@ export type ImapMailboxConfig = z.infer<typeof ImapMailboxConfig>;
 
 const ImapConfigFile = z.object({ mailboxes: z.array(ImapMailboxConfig) });
 
-/** The mailboxes of ABUSEDESK_IMAP_CONFIG, validated; none when it is not set. */
-export function loadImapConfig(env = process.env): ImapMailboxConfig[] {
-  const file = env.ABUSEDESK_IMAP_CONFIG;
+/** The mailboxes of `file` (ABUSEDESK_IMAP_CONFIG), validated; none when it is not set. */
+export function loadImapConfig(
+  file: string | undefined,
+  secret: (name: string | undefined) => string | undefined = secretFromEnvironment,
+): ImapMailboxConfig[] {
   if (!file) return [];
   let doc: unknown;
   try {
@@ -54,11 +58,11 @@ export function loadImapConfig(env = process.env): ImapMailboxConfig[] {
   }
   const parsed = ImapConfigFile.safeParse(doc);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`IMAP configuration ${file}: ${issue.path.join(".")}: ${issue.message}`);
+    const why = explainZodError(parsed.error, { place: "body", schema: ImapConfigFile, data: doc });
+    throw new UserError(`IMAP configuration ${file}: ${why}`);
   }
   for (const m of parsed.data.mailboxes) {
-    if (!m.password && !(m.password_env && env[m.password_env])) {
+    if (!m.password && !secret(m.password_env)) {
       throw new UserError(
         `IMAP mailbox ${m.name}: no password; set "password_env" to the name of an environment variable that holds it`,
       );
@@ -146,7 +150,7 @@ export async function pollMailbox(
 export async function startImapPollers(
   services: Services,
   factory: ImapClientFactory = realClient,
-  mailboxes: ImapMailboxConfig[] = loadImapConfig(),
+  mailboxes: ImapMailboxConfig[] = loadImapConfig(services.config.imapConfig),
 ): Promise<{ count: number; stop(): Promise<void> }> {
   const { log } = services;
   const polled = counter(services.metrics, "abusedesk_imap_messages_total", "IMAP messages by outcome", [
@@ -166,7 +170,7 @@ export async function startImapPollers(
     const t = setTimeout(() => {
       timers.delete(t);
       const run = (async () => {
-        const password = m.password ?? process.env[m.password_env ?? ""] ?? "";
+        const password = m.password ?? secretFromEnvironment(m.password_env) ?? "";
         try {
           const out = await pollMailbox(services, m, factory(m, password), log);
           polled.inc({ mailbox: m.name, result: "stored" }, out.stored);

@@ -3,6 +3,7 @@
  * at once. When processing fails the report stays stored in state 'processing' and a worker retries it;
  * the caller is still told it was received.
  */
+import { brandTimeZone } from "../brands.ts";
 import type { DB } from "../db/index.ts";
 import { eventSummaryOfReports, eventsOfReports } from "../events/event.store.ts";
 import type { EventRow } from "../events/present.ts";
@@ -73,6 +74,9 @@ export async function submitReport(
     content_type: input.contentType ?? null,
     parse_hint: input.hint ?? {},
   });
+  // The same hint processReport makes: times people write without a zone are read in the brand's.
+  const zone = await brandTimeZone(services.db, input.brandId ?? null);
+  if (zone) hint.timeZone = zone;
   const parsed = { hint, outcome: parseReport(input.raw, hint, services.parsing) };
   const ref = await storing;
   let known: { count: number; cases: number[] } | undefined;

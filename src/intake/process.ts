@@ -5,10 +5,12 @@
  */
 
 import type { Transaction } from "kysely";
+import { brandTimeZone } from "../brands.ts";
 import { classifyParsed } from "../classification/intake.ts";
 import type { Database } from "../db/schema.ts";
 import { insertEvents, unstorableReason } from "../events/event.store.ts";
 import { isParseFailure, type ParseHint, type ParseOutcome, parseReport } from "../parsers/index.ts";
+import { settleTimes } from "../parsers/times.ts";
 import type { ParsedEvent } from "../parsers/types.ts";
 import type { PendingEvent } from "../pipeline.ts";
 import type { Services } from "../server.ts";
@@ -22,18 +24,11 @@ import {
   upsertReporter,
 } from "./report.store.ts";
 
-export const INTAKE_LIMITS = {
-  /**
-   * More events than this in one report goes to triage unprocessed: one transaction of millions of rows
-   * would hold the desk for minutes. Split such a file, or raise ABUSEDESK_MAX_EVENTS_PER_REPORT.
-   */
-  maxEventsPerReport: positiveInt(process.env.ABUSEDESK_MAX_EVENTS_PER_REPORT) ?? 500_000,
-};
-
-function positiveInt(v: string | undefined): number | undefined {
-  const n = Number(v);
-  return v && Number.isInteger(n) && n > 0 ? n : undefined;
-}
+/**
+ * More events than `config.maxEventsPerReport` (default 500,000) in one report goes to triage unprocessed:
+ * one transaction of millions of rows would hold the desk for minutes. Split such a file, or raise
+ * ABUSEDESK_MAX_EVENTS_PER_REPORT.
+ */
 
 export interface ProcessOutcome {
   id: number;
@@ -154,10 +149,13 @@ async function processLocked(
     return { id, state: "triage" as const, processedNow: true, events: 0, cases: [], triageReason: reason };
   };
 
-  const tooMany = rowsOverLimit(report);
+  const limit = services.config.maxEventsPerReport;
+  const tooMany = rowsOverLimit(report, limit);
   if (tooMany) return triage(tooMany);
 
   const hint = hintOf(report);
+  const zone = await brandTimeZone(trx, report.brand_id);
+  if (zone) hint.timeZone = zone;
   const parsed =
     opts.parsed && sameHint(opts.parsed.hint, hint)
       ? await opts.parsed.outcome
@@ -166,7 +164,9 @@ async function processLocked(
   // Mapping rules give sender labels we do not know their category; the rest are counted in /metrics.
   await classifyParsed(trx, services.metrics, parsed);
 
-  const warnings = [...(parsed.warnings ?? [])];
+  // Where each event's time came from, and no time after the receipt (details.time_source).
+  const timeWarnings = settleTimes(parsed.events, { sentAt: parsed.sentAt, receivedAt: report.received_at });
+  const warnings = [...(parsed.warnings ?? []), ...timeWarnings];
   const events: ParsedEvent[] = [];
   let dropped = 0;
   for (const e of parsed.events) {
@@ -182,8 +182,8 @@ async function processLocked(
       warnings,
     );
   }
-  if (events.length > INTAKE_LIMITS.maxEventsPerReport) {
-    return triage(tooManyMessage(events.length), parsed.format, warnings);
+  if (events.length > limit) {
+    return triage(tooManyMessage(events.length, limit), parsed.format, warnings);
   }
 
   const reporterId = await upsertReporter(trx, parsed.reporter);
@@ -233,7 +233,11 @@ async function processLocked(
 
 function sameHint(a: ParseHint, b: ParseHint): boolean {
   return (
-    a.filename === b.filename && a.contentType === b.contentType && a.format === b.format && a.type === b.type
+    a.filename === b.filename &&
+    a.contentType === b.contentType &&
+    a.format === b.format &&
+    a.type === b.type &&
+    a.timeZone === b.timeZone
   );
 }
 
@@ -248,15 +252,15 @@ export function hintOf(report: Pick<ReportToProcess, "filename" | "content_type"
   return hint;
 }
 
-function tooManyMessage(n: number): string {
-  return `the report has ${n.toLocaleString("en")} rows, more than the ${INTAKE_LIMITS.maxEventsPerReport.toLocaleString("en")} one report may hold; split the file into smaller ones and submit those, or raise ABUSEDESK_MAX_EVENTS_PER_REPORT`;
+function tooManyMessage(n: number, limit: number): string {
+  return `the report has ${n.toLocaleString("en")} rows, more than the ${limit.toLocaleString("en")} one report may hold; split the file into smaller ones and submit those, or raise ABUSEDESK_MAX_EVENTS_PER_REPORT`;
 }
 
 /** A CSV with more lines than the limit is refused before it is parsed (its events would not fit in memory). */
-function rowsOverLimit(report: ReportToProcess): string | undefined {
+function rowsOverLimit(report: ReportToProcess, limit: number): string | undefined {
   const raw = report.raw;
   const isZip = raw[0] === 0x50 && raw[1] === 0x4b;
-  if (isZip || raw.length < INTAKE_LIMITS.maxEventsPerReport * 8) return undefined;
+  if (isZip || raw.length < limit * 8) return undefined;
   const hint = (report.parse_hint ?? {}) as { format?: string; type?: string };
   const csv =
     /csv/i.test(report.content_type ?? "") ||
@@ -267,5 +271,5 @@ function rowsOverLimit(report: ReportToProcess): string | undefined {
   let lines = 0;
   for (let i = raw.indexOf(10); i >= 0; i = raw.indexOf(10, i + 1)) lines++;
   // The header row is not an event.
-  return lines - 1 > INTAKE_LIMITS.maxEventsPerReport ? tooManyMessage(lines - 1) : undefined;
+  return lines - 1 > limit ? tooManyMessage(lines - 1, limit) : undefined;
 }

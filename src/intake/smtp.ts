@@ -3,8 +3,8 @@
  * committed to PostgreSQL; anything that goes wrong before that is a 4xx, so the sending server keeps the
  * message and tries again. Processing happens afterwards, in a worker (woken by NOTIFY).
  *
- * Environment (read here, beside the config): ABUSEDESK_SMTP_TLS_KEY and ABUSEDESK_SMTP_TLS_CERT (PEM files)
- * enable STARTTLS; ABUSEDESK_SMTP_MAX_CLIENTS limits simultaneous connections (default 100).
+ * Configuration (src/config.ts): ABUSEDESK_SMTP_TLS_KEY and ABUSEDESK_SMTP_TLS_CERT (PEM files) enable
+ * STARTTLS; ABUSEDESK_SMTP_MAX_CLIENTS limits simultaneous connections (default 100).
  */
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
@@ -34,17 +34,11 @@ function smtpError(code: number, message: string): SmtpError {
   return err;
 }
 
-/** TLS files from the environment; both or neither. */
-export function tlsFilesFromEnv(env = process.env): SmtpTlsFiles | undefined {
-  const key = env.ABUSEDESK_SMTP_TLS_KEY;
-  const cert = env.ABUSEDESK_SMTP_TLS_CERT;
-  if (!key && !cert) return undefined;
-  if (!key || !cert) {
-    throw new UserError(
-      "STARTTLS needs both ABUSEDESK_SMTP_TLS_KEY and ABUSEDESK_SMTP_TLS_CERT (PEM files); only one is set",
-    );
-  }
-  return { key, cert };
+/** TLS files from the configuration (both or neither: the config checks). */
+export function tlsFilesOf(config: Services["config"]): SmtpTlsFiles | undefined {
+  return config.smtpTlsKey && config.smtpTlsCert
+    ? { key: config.smtpTlsKey, cert: config.smtpTlsCert }
+    : undefined;
 }
 
 function readTls(files: SmtpTlsFiles): { key: Buffer; cert: Buffer } {
@@ -65,9 +59,9 @@ export interface SmtpOptions {
 export function startSmtp(services: Services, opts: SmtpOptions = {}): Promise<SmtpListener> {
   const { db, log, config, metrics } = services;
   const maxBytes = config.smtpMaxBytes;
-  const tlsFiles = "tls" in opts ? opts.tls : tlsFilesFromEnv();
+  const tlsFiles = "tls" in opts ? opts.tls : tlsFilesOf(config);
   const tls = tlsFiles ? readTls(tlsFiles) : undefined;
-  const maxClients = opts.maxClients ?? (Number(process.env.ABUSEDESK_SMTP_MAX_CLIENTS) || 100);
+  const maxClients = opts.maxClients ?? config.smtpMaxClients;
   const messages = counter(metrics, "abusedesk_smtp_messages_total", "SMTP messages by outcome", ["result"]);
   const ackSeconds = histogram(
     metrics,

@@ -17,7 +17,7 @@ const POLL_MS = 5_000;
 
 export async function startIntakeWorkers(ctx: WorkerContext): Promise<() => Promise<void>> {
   const { conn, log, services } = ctx;
-  const concurrency = Number(process.env.ABUSEDESK_INTAKE_WORKERS) || 2;
+  const concurrency = services.config.intakeWorkers;
   const processed = counter(
     services.metrics,
     "abusedesk_reports_processed_total",

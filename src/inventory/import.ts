@@ -17,7 +17,10 @@ import {
 } from "./inventory.store.ts";
 
 export interface ImportReport extends Omit<ImportCounts, "added_ids"> {
+  /** Done at once (the command line): what it found. */
   reresolved: ReresolveOutcome | null;
+  /** Queued (the API): the job that does it. */
+  job: string | null;
 }
 
 export interface ImportContext {
@@ -26,6 +29,11 @@ export interface ImportContext {
   resolver: Resolver;
   /** Puts newly matched events into cases (the pipeline's `group`). */
   group?: Pipeline["group"] | undefined;
+  /**
+   * Queues the re-resolution instead of doing it now (the API: a request does not examine 100,000 events);
+   * answers the job's id.
+   */
+  queue?: (resourceIds: readonly number[]) => Promise<string>;
 }
 
 /** At most this many events are re-resolved at the end of an import. */
@@ -41,6 +49,18 @@ export async function importInventoryFile(
   if (!result.ok) return result;
   const { added_ids, ...counts } = result.value;
   let reresolved: ReresolveOutcome | null = null;
+  if (added_ids.length > 0 && ctx.queue) {
+    // Stored is stored: the import stands even if queueing fails; `abusedesk inventory reresolve` repeats it.
+    try {
+      return { ok: true, value: { ...counts, reresolved: null, job: await ctx.queue(added_ids) } };
+    } catch (err) {
+      ctx.log.error(
+        { err },
+        "queueing the re-resolution after the import failed; run `abusedesk inventory reresolve`",
+      );
+      return { ok: true, value: { ...counts, reresolved: null, job: null } };
+    }
+  }
   if (added_ids.length > 0) {
     try {
       reresolved = await ctx.resolver.reresolve(ctx.db, {
@@ -53,7 +73,7 @@ export async function importInventoryFile(
       ctx.log.error({ err }, "re-resolution after the import failed; run `abusedesk inventory reresolve`");
     }
   }
-  return { ok: true, value: { ...counts, reresolved } };
+  return { ok: true, value: { ...counts, reresolved, job: null } };
 }
 
 /** The counts as one line per figure, for the command line. */

@@ -21,6 +21,7 @@ import { importInventoryFile } from "./import.ts";
 import { addVerification, type Verification } from "./kyc.store.ts";
 import { VERIFICATION_METHODS, VERIFICATION_RESULTS } from "./kyc.ts";
 import { addBrandRange, type BrandRange, listBrandRanges, removeBrandRange } from "./ranges.store.ts";
+import { presentJob, queueReresolution, RERESOLVE_QUEUE } from "./reresolve-job.ts";
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 const CustomerId = z
@@ -156,14 +157,31 @@ const ImportView = z.object({
   resources_closed: z.number(),
   resources_changed: z.number(),
   resources_unchanged: z.number(),
-  reresolved: ReresolveView.nullable(),
+  reresolved: ReresolveView.nullable().meta({
+    description: "null from the API: re-resolution runs as `job` (GET /api/v1/inventory/jobs/{id})",
+  }),
+  job: z.object({ id: z.string(), queue: z.string(), state: z.string() }).nullable().meta({
+    description: "the job re-resolving the events the new resources may cover; null when none was added",
+  }),
+});
+
+const JobView = z.object({
+  id: z.string(),
+  queue: z.string(),
+  state: z.string().meta({ description: "created, retry, active, completed, cancelled or failed" }),
+  result: ReresolveView.nullable(),
+  created_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
 });
 
 const RefusalView = z.object({
   error: z.string(),
   statusCode: z.number(),
   message: z.string(),
-  problems: z.array(z.object({ row: z.number(), column: z.string().nullable(), message: z.string() })),
+  // A 400 of the request's own validation has no rows to name.
+  problems: z
+    .array(z.object({ row: z.number(), column: z.string().nullable(), message: z.string() }))
+    .default([]),
 });
 
 const Flag = z
@@ -503,7 +521,13 @@ export const inventoryApi: RouteModule = (parent, services) => {
             "Columns: customer_id,customer_name,brand,contact_email,kind,value,valid_from,valid_to. A refused file " +
             "answers 422 (bad rows) or 409 (conflicts with the stored inventory, or an empty sync without force) with every problem in `problems`.",
           querystring: ImportQuery,
-          response: { 200: ImportView, 400: RefusalView, 409: RefusalView, 422: RefusalView },
+          response: {
+            200: ImportView,
+            202: ImportView,
+            400: RefusalView,
+            409: RefusalView,
+            422: RefusalView,
+          },
         },
       },
       async (req, reply) => {
@@ -516,8 +540,16 @@ export const inventoryApi: RouteModule = (parent, services) => {
           );
         }
         const resolver = await resolverFor(db, log);
+        const jobs = services.jobs;
         const result = await importInventoryFile(
-          { db, log, resolver, group: services.pipeline.group },
+          {
+            db,
+            log,
+            resolver,
+            group: services.pipeline.group,
+            // Re-resolving up to 100,000 events is a worker's job, not the request's.
+            ...(jobs ? { queue: (ids: readonly number[]) => queueReresolution(jobs, ids, actor.name) } : {}),
+          },
           actor,
           body,
           {
@@ -536,8 +568,30 @@ export const inventoryApi: RouteModule = (parent, services) => {
             problems: problems.map((p) => ({ row: p.row, column: p.column, message: p.message })),
           });
         }
-        return result.value;
+        const { job, ...counts } = result.value;
+        if (!job) return { ...counts, job: null };
+        return reply
+          .code(202)
+          .send({ ...counts, job: { id: job, queue: RERESOLVE_QUEUE, state: "created" } });
       },
     );
   });
+
+  parent.get(
+    "/api/v1/inventory/jobs/:id",
+    {
+      config: { ability: "admin" },
+      schema: {
+        tags: ["inventory"],
+        summary: "How a re-resolution job queued by an import went",
+        params: z.object({ id: z.uuid().describe("the job id an import answered") }),
+        response: { 200: JobView },
+      },
+    },
+    async (req) => {
+      const job = services.jobs ? await services.jobs.get(RERESOLVE_QUEUE, req.params.id) : undefined;
+      if (!job) throw new HttpError(404, `there is no re-resolution job ${req.params.id}`);
+      return presentJob(job);
+    },
+  );
 };

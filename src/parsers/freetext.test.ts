@@ -40,10 +40,26 @@ test("the reporter's own domains, signatures, traceroutes and footnotes are left
   assert.deepEqual(g.urls, []);
 });
 
-test("a labelled date and a date on the same line as an IP are read as UTC", () => {
+test("a labelled date and a date on the same line as an IP are read in the brand's zone (Amsterdam)", () => {
   const f = extractIndicators("Date/time Assessed: 02-Nov-2021 14:09\n20.03.2021 08:47\t192.0.2.9\t80\n");
-  assert.equal(f.labelledDate?.toISOString(), "2021-11-02T14:09:00.000Z");
-  assert.equal(f.ips.get("192.0.2.9")?.toISOString(), "2021-03-20T08:47:00.000Z");
+  assert.equal(f.labelledDate?.toISOString(), "2021-11-02T13:09:00.000Z");
+  assert.equal(f.ips.get("192.0.2.9")?.toISOString(), "2021-03-20T07:47:00.000Z");
+  const london = extractIndicators("20.03.2021 08:47\t192.0.2.9\t80\n", {
+    times: { reference: null, timeZone: "Europe/London" },
+  });
+  assert.equal(london.ips.get("192.0.2.9")?.toISOString(), "2021-03-20T08:47:00.000Z");
+});
+
+test("each subject takes the time written nearest to it, relative times counting from the mail", () => {
+  const text = [
+    "Geachte heer/mevrouw,",
+    "Wij zagen gisteren om 23:10 phishing op http://bank-login.example/inloggen.",
+    "Sinds vanochtend 07:45 staat er ook malware op 192.0.2.77.",
+    "Met vriendelijke groet,",
+  ].join("\n");
+  const f = extractIndicators(text, { times: { reference: new Date("2026-12-03T10:15:00+01:00") } });
+  assert.equal(f.times.get("http://bank-login.example/inloggen")?.toISOString(), "2026-12-02T22:10:00.000Z");
+  assert.equal(f.times.get("192.0.2.77")?.toISOString(), "2026-12-03T06:45:00.000Z");
 });
 
 test("category from words: urgent ones first, then the subject line, then the body", () => {

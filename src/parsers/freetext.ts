@@ -5,12 +5,13 @@
  */
 import { getDomain, parse as parseHost } from "tldts";
 import type { Category } from "../taxonomy.ts";
-import { isNonRoutable, normalizeIp, parseDate } from "./common.ts";
+import { isNonRoutable, normalizeIp } from "./common.ts";
 import { isReferenceHost, lineZones } from "./references.ts";
+import { nearestTimes, readTimes, type TimeContext } from "./times.ts";
 
 export interface Indicators {
   urls: string[];
-  /** IP → earliest date seen on the same line (table rows), if any. */
+  /** IP → the time written nearest to it (its table row's, its sentence's), if any. */
   ips: Map<string, Date | null>;
   domains: string[];
   emails: string[];
@@ -18,6 +19,8 @@ export interface Indicators {
   labelledDate: Date | null;
   /** Where each indicator was first seen ("url:…", "ip:…", "domain:…" → "opening", "body", …). */
   foundIn: Map<string, string>;
+  /** URL, IP or domain → the time written nearest to it (src/parsers/times.ts). */
+  times: Map<string, Date>;
 }
 
 /** TLDs that are much more often a file extension in prose than a domain ("invoice.zip", "run.sh"). */
@@ -54,8 +57,6 @@ const IPV6_RE = /(?<![\w:.])((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4})(?![\w:])/gi;
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}/g;
 const DOMAIN_RE =
   /(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,23})(?![\w@-]|\.[a-z0-9])/gi;
-const DATE_RE =
-  /\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?: ?(?:Z|[+-]\d{2}:?\d{2}))?)?|\d{1,2}\.\d{1,2}\.\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}-[A-Za-z]{3}-\d{4} \d{1,2}:\d{2}(?::\d{2})?|(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})?(?: [+-]\d{4}| [A-Z]{2,4})?/g;
 const DATE_LABEL_RE =
   /\b(date|time|timestamp|seen|observed|detected|present on|assessed|tested on|occurred|infringement timestamp|event)\b/i;
 /** A traceroute hop ("7  ae-2.r30.example.net (129.250.5.23)") names transit routers, never the subject. */
@@ -70,6 +71,8 @@ export interface ExtractOptions {
   referenceDomains?: Iterable<string>;
   /** The text's first line is the mail's subject line (found_in says so). */
   withSubjectLine?: boolean;
+  /** How to read the times written in the text: relative to the mail's Date, in the brand's zone. */
+  times?: TimeContext;
 }
 
 export function extractIndicators(input: string, options: ExtractOptions = {}): Indicators {
@@ -88,6 +91,15 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
     .split(/\r?\n/)
     .filter((l) => !TRACEROUTE_RE.test(l) && !FOOTNOTE_RE.test(l));
   const zones = lineZones(lines);
+  // Times are read from the text as a whole; each subject takes the one written nearest to it.
+  const joined = lines.join("\n");
+  const mentions = readTimes(joined, options.times ?? { reference: null });
+  const nearest = nearestTimes(joined, mentions);
+  const times = new Map<string, Date>();
+  const lineStarts: number[] = [];
+  for (let i = 0, at = 0; i < lines.length; at += lines[i]!.length + 1, i++) lineStarts.push(at);
+  const timeAt = (index: number, line: string, raw: string): Date | null =>
+    nearest(lineStarts[index]! + Math.max(0, line.indexOf(raw)))?.at ?? null;
   const urls: string[] = [];
   const ips = new Map<string, Date | null>();
   const domains: string[] = [];
@@ -97,13 +109,12 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
 
   for (const [index, line] of lines.entries()) {
     const zone = options.withSubjectLine && index === 0 ? "subject line" : zones[index]!;
-    const dates = [...line.matchAll(DATE_RE)]
-      .map((m) => parseDate(m[0]))
-      .filter((d): d is Date => d !== null);
-    if (!labelledDate && dates[0] && DATE_LABEL_RE.test(line)) labelledDate = dates[0];
+    if (!labelledDate && DATE_LABEL_RE.test(line)) {
+      const start = lineStarts[index]!;
+      labelledDate = mentions.find((m) => m.index >= start && m.index < start + line.length)?.at ?? null;
+    }
     // Links in a references block or a footer point at documentation, never at a subject.
     if (zone === "references" || zone === "footer") continue;
-    const lineDate = dates[0] ?? null;
     const note = (key: string) => {
       if (!foundIn.has(key)) foundIn.set(key, zone);
     };
@@ -116,6 +127,8 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
       if (!host || excluded(host)) continue;
       if (!urls.includes(url)) urls.push(url);
       note(`url:${url}`);
+      const at = timeAt(index, line, m[0]);
+      if (at && !times.has(url)) times.set(url, at);
     }
     for (const m of rest.matchAll(EMAIL_RE)) {
       const email = m[0].toLowerCase();
@@ -126,13 +139,13 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
       const prefix = m[2] ? Number(m[2]) : 32;
       const ip = normalizeIp(m[1]);
       if (!ip || isNonRoutable(ip) || prefix > 32) continue;
-      addIp(ips, ip, lineDate);
+      addIp(ips, ip, timeAt(index, line, m[0]));
       note(`ip:${ip}`);
     }
     for (const m of rest.matchAll(IPV6_RE)) {
       const ip = m[1]!.includes("::") || m[1]!.split(":").length === 8 ? normalizeIp(m[1]) : undefined;
       if (ip && !isNonRoutable(ip)) {
-        addIp(ips, ip, lineDate);
+        addIp(ips, ip, timeAt(index, line, m[1]!));
         note(`ip:${ip}`);
       }
     }
@@ -144,6 +157,8 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
       if (excluded(host) || domains.includes(host)) continue;
       domains.push(host);
       note(`domain:${host}`);
+      const at = timeAt(index, line, m[1]!);
+      if (at) times.set(host, at);
     }
   }
   // Indicators in the signature (after "Regards", "Signed,", "-- ") are the reporter's own, unless the
@@ -165,6 +180,7 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
     emails,
     labelledDate,
     foundIn,
+    times: new Map([...times, ...[...ips].flatMap(([ip, at]) => (at ? [[ip, at] as const] : []))]),
   };
 }
 

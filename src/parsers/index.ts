@@ -36,6 +36,8 @@ export interface ParseHint {
   type?: string;
   /** Forces a format: "arf", "xarf", "shadowserver", "iodef", "acns", "spamcop", "plain". */
   format?: string;
+  /** The zone of times people write without one: the brand's (default Europe/Amsterdam, see times.ts). */
+  timeZone?: string;
 }
 
 function failure(reason: string): ParseFailure {
@@ -92,11 +94,12 @@ function* route(raw: Buffer, hint: ParseHint, context: ParseContext): Generator<
   if (start.startsWith("<")) return parseXmlDocument(start);
   if (ctype.includes("csv") || /\.csv$/i.test(hint.filename ?? ""))
     return yield* parseCsvDocument(start, hint);
-  if (ctype.startsWith("message/") || looksLikeMail(text)) return parseMail(raw, format, context);
+  if (ctype.startsWith("message/") || looksLikeMail(text))
+    return parseMail(raw, format, context, hint.timeZone);
   if (/^"?timestamp"?,/.test(start) || findTableHeader(start)) return yield* parseCsvDocument(start, hint);
   if (/\0/.test(text.slice(0, 8192)))
     throw new ReportFormatError("binary data that is neither a zip, a mail nor text");
-  return parsePlain(complaintFromText(text));
+  return parsePlain(complaintFromText(text, hint.timeZone));
 }
 
 function parseXmlDocument(text: string, messageId?: string): ParseResult {
@@ -153,9 +156,24 @@ function* parseCsvDocument(text: string, hint: ParseHint): Generator<void, Parse
   });
 }
 
-function parseMail(raw: Buffer, format: string | undefined, context: ParseContext): ParseResult {
+function parseMail(
+  raw: Buffer,
+  format: string | undefined,
+  context: ParseContext,
+  timeZone?: string,
+): ParseResult {
   const mail = readMail(raw);
-  if (format === "plain") return parsePlain(complaintFromMail(mail, context));
+  // The mail's Date goes with every format: an event without a time of its own may take it (times.ts).
+  return { ...parseMailFormats(mail, format, context, timeZone), sentAt: mail.date };
+}
+
+function parseMailFormats(
+  mail: Mail,
+  format: string | undefined,
+  context: ParseContext,
+  timeZone?: string,
+): ParseResult {
+  if (format === "plain") return parsePlain(complaintFromMail(mail, context, timeZone));
   if (isArf(mail)) return parseArf(mail);
   if (isXarf02(mail)) return parseXarf02(mail);
   const xarf = findXarfAttachment(mail);
@@ -182,7 +200,7 @@ function parseMail(raw: Buffer, format: string | undefined, context: ParseContex
   }
   const banned = isFail2ban(mail.subject, mail.text) ? parseFail2ban(mail.subject, mail.text, mail.date) : [];
   if (banned.length > 0) return mailResult("fail2ban", mail, banned);
-  return parsePlain(complaintFromMail(mail, context));
+  return parsePlain(complaintFromMail(mail, context, timeZone));
 }
 
 /** A result for events read from a mail: its reporter, what it lacks, its Message-ID. */

@@ -12,6 +12,7 @@ import { classifyText, extractIndicators, hostOf, isRetractionOrCounterNotice } 
 import { type Mail, originalMessageOf, reporterDomains, reporterOfMail, sendingIpOf } from "./mail.ts";
 import { Headers, parseHeaderBlock, partText } from "./mime.ts";
 import { forwardedHeaders, statedSourceIps } from "./statements.ts";
+import { type NumericDates, numericDatesOfMail } from "./times.ts";
 import type { ParseContext, ParsedEvent, ParseResult, Reporter, Subject } from "./types.ts";
 import { readKeyValues } from "./xarf02.ts";
 
@@ -31,9 +32,15 @@ export interface Complaint {
   statedSource?: string;
   /** More reference sites (never subjects) from the configuration. */
   referenceDomains?: readonly string[];
+  /** The mail's Date: "gisteren" and "this morning" in the text count from it. */
+  sentAt?: Date | null;
+  /** The zone of times written without one (the brand's; default Europe/Amsterdam). */
+  timeZone?: string | undefined;
+  /** The writer's order of numeric dates (08/03/2018), told by their mail's Date zone. */
+  numericDates?: NumericDates | undefined;
 }
 
-export function complaintFromMail(mail: Mail, context: ParseContext = {}): Complaint {
+export function complaintFromMail(mail: Mail, context: ParseContext = {}, timeZone?: string): Complaint {
   const pasted = pastedHeaders(mail.text) ?? forwardedHeaders(mail.text);
   const original = originalMessageOf(mail) ?? (pasted ? { ...pasted, pasted: true } : undefined);
   const recipients = ["to", "cc", "delivered-to", "x-original-to"].flatMap((f) =>
@@ -54,12 +61,23 @@ export function complaintFromMail(mail: Mail, context: ParseContext = {}): Compl
     messageId: mail.messageId,
     statedSource: jmrp,
     ...(context.referenceDomains ? { referenceDomains: context.referenceDomains } : {}),
+    sentAt: mail.date,
+    timeZone,
+    numericDates: numericDatesOfMail(mail.headers.get("date")),
   };
 }
 
 /** A text document without mail headers (a pasted notice, a published DMCA letter). */
-export function complaintFromText(text: string): Complaint {
-  return { subjectLine: "", text, reporter: {}, exclude: [], keyValues: [], original: pastedHeaders(text) };
+export function complaintFromText(text: string, timeZone?: string): Complaint {
+  return {
+    subjectLine: "",
+    text,
+    reporter: {},
+    exclude: [],
+    keyValues: [],
+    original: pastedHeaders(text),
+    timeZone,
+  };
 }
 
 /** Headers pasted into the body: a run of header lines that includes Received:. */
@@ -133,28 +151,28 @@ export function parsePlain(c: Complaint): ParseResult {
       exclude: c.exclude,
       withSubjectLine: true,
       ...(c.referenceDomains ? { referenceDomains: c.referenceDomains } : {}),
+      times: { reference: c.sentAt ?? null, timeZone: c.timeZone, numericDates: c.numericDates },
     });
     const where = (key: string) => found.foundIn.get(key) ?? "body";
     // An address the text states as the source ("Source IP: …", "received from IP …") outranks the rest.
     const stated = new Set(statedSourceIps(fullText).filter((ip) => found.ips.has(ip)));
+    // Each subject takes the time written nearest to it; "text" says where that time came from.
+    const fromText = (value: string, foundIn: string): [Date | null, Record<string, unknown>] => {
+      const at = found.times.get(value) ?? null;
+      const details = { extractedFrom: "text", found_in: foundIn };
+      return [at, at ? { ...details, time_source: "text" } : details];
+    };
     const ipsInUrls = new Set(found.urls.map((u) => normalizeIp(hostOf(u) ?? "")).filter(Boolean));
     for (const url of found.urls) {
       const host = hostOf(url);
       const ip = normalizeIp(host ?? "");
-      add({ url, ip, domain: ip ? undefined : host }, found.labelledDate, {
-        extractedFrom: "text",
-        found_in: where(`url:${url}`),
-      });
+      add({ url, ip, domain: ip ? undefined : host }, ...fromText(url, where(`url:${url}`)));
     }
-    for (const [ip, date] of found.ips) {
+    for (const ip of found.ips.keys()) {
       if (ipsInUrls.has(ip) || (stated.size > 0 && !stated.has(ip))) continue;
-      add({ ip }, date ?? found.labelledDate, {
-        extractedFrom: "text",
-        found_in: stated.has(ip) ? "stated in the text" : where(`ip:${ip}`),
-      });
+      add({ ip }, ...fromText(ip, stated.has(ip) ? "stated in the text" : where(`ip:${ip}`)));
     }
-    for (const domain of found.domains)
-      add({ domain }, found.labelledDate, { extractedFrom: "text", found_in: where(`domain:${domain}`) });
+    for (const domain of found.domains) add({ domain }, ...fromText(domain, where(`domain:${domain}`)));
     // What the opening sentences name comes first (the 50 kept are the most likely subjects).
     const rank = (e: ParsedEvent) =>
       ({ "stated in the text": 0, "subject line": 1, opening: 2, body: 3 })[String(e.details.found_in)] ?? 4;

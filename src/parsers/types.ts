@@ -51,6 +51,8 @@ export interface ParseResult {
   messageId?: string;
   /** Things the parser skipped or doubted (rejected rows, unknown fields); shown to a person, never silent. */
   warnings?: string[];
+  /** The Date of the mail the report came in: an event without a time may take it (see times.ts). */
+  sentAt?: Date | null;
 }
 
 /** A report that no parser understands, or that is broken: it goes to triage with this reason. */

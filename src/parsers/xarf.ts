@@ -6,6 +6,7 @@
 import { getDomain } from "tldts";
 import { z } from "zod";
 import { type Category, categoryOrOther } from "../taxonomy.ts";
+import { explainZodError } from "../validation.ts";
 import {
   emailOf,
   makeEvent,
@@ -128,11 +129,9 @@ export function isXarfJson(doc: unknown): boolean {
   return "xarf_version" in doc || ("Version" in doc && ("Report" in doc || "ReporterInfo" in doc));
 }
 
-function issues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-    .join("; ");
+/** What is wrong with the document, in sentences that name the field (src/validation.ts). */
+function issues(error: z.ZodError, schema: z.ZodType, doc: unknown): string {
+  return explainZodError(error, { place: "body", schema, data: doc });
 }
 
 /** A source_identifier is an IP, a URL or a domain; says which. */
@@ -151,7 +150,8 @@ export function parseXarfDocument(doc: unknown, messageId?: string): ParseResult
 
 function parseV4(doc: unknown, messageId?: string): ParseResult {
   const parsed = V4.safeParse(doc);
-  if (!parsed.success) throw new ReportFormatError(`XARF v4 document is invalid: ${issues(parsed.error)}`);
+  if (!parsed.success)
+    throw new ReportFormatError(`XARF v4 document is invalid: ${issues(parsed.error, V4, doc)}`);
   const r = parsed.data;
   const key = `${r.category}/${r.type}`.toLowerCase();
   const { category: typed, unknownLabel } = categoryOrOther(V4_TYPES, key);
@@ -203,7 +203,8 @@ function parseV4(doc: unknown, messageId?: string): ParseResult {
 
 function parseV3(doc: unknown, messageId?: string): ParseResult {
   const parsed = V3.safeParse(doc);
-  if (!parsed.success) throw new ReportFormatError(`XARF v3 document is invalid: ${issues(parsed.error)}`);
+  if (!parsed.success)
+    throw new ReportFormatError(`XARF v3 document is invalid: ${issues(parsed.error, V3, doc)}`);
   const { ReporterInfo: info, Report: rep, OnBehalfOf } = parsed.data;
   if (!/^3(\.\d+)*$/.test(String(parsed.data.Version))) {
     throw new ReportFormatError(

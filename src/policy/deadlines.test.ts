@@ -76,7 +76,7 @@ test("Extin NTD: the customer has 14 calendar days to react", () => {
   });
   const reaction = byName(list, "ntd_customer_reaction");
   assert.equal(show(reaction), "Tuesday 2026-05-05 15:00");
-  assert.equal(reaction?.source, "Extin NTD: 14 kalenderdagen");
+  assert.equal(reaction?.source, "Extin NTD: 14 calendar days");
 });
 
 test("authority orders: 1 hour for a TCO removal order, at most 12 hours for ATKM, 24 hours for Offlimits", () => {

@@ -3,6 +3,7 @@ import { before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DateTime } from "luxon";
 import {
+  articleUnder,
   type CaseFacts,
   type CustomerHistory,
   type HistoryCase,
@@ -187,7 +188,24 @@ test("Web://Xtra spam: zero tolerance, removal at once without refund", () => {
   assert.equal(p.rule, "webxtra-spam");
   assert.match(p.clause.quote, /zerotolerance beleid/);
   assert.match(p.clause.quote, /zonder teruggave van gelden/);
-  assert.equal(p.clause.document, "Web://Xtra Anti-spam policy");
+  assert.equal(p.clause.document, "Web://Xtra anti-spam policy");
+  assert.equal(p.clause.article, "zerotolerance beleid");
+});
+
+test("clause titles once: a document's general clause is its introduction, not its title again", () => {
+  const p = proposeNextStep(profile("webxtra"), facts("webxtra", { category: "phishing" }), NO_HISTORY);
+  assert.equal(p.rule, "webxtra-general");
+  assert.equal(`${p.clause.document}, ${p.clause.article}`, "Web://Xtra anti-spam policy, introduction");
+  assert.match(p.reasoning, /Clause: Web:\/\/Xtra anti-spam policy, introduction: "/);
+  assert.equal(
+    articleUnder("Extin Algemene Voorwaarden (hosting)", "Anti-spam policy, Uitgangspunten"),
+    "Anti-spam policy, Uitgangspunten",
+  );
+  assert.equal(
+    articleUnder("Web://Xtra anti-spam policy", "Anti-spam policy, zerotolerance beleid"),
+    "zerotolerance beleid",
+  );
+  assert.equal(articleUnder("Web://Xtra anti-spam policy", "Anti-spam policy"), "introduction");
 });
 
 test("Web://Xtra spam through an insecure site: one warning, removal when it happens again", () => {

@@ -433,7 +433,20 @@ function propose(
 /** The clause with the document's title in place of its id. */
 export function resolveClause(profile: PolicyProfile, ref: ClauseRef): Clause {
   const doc = profile.documents.find((d) => d.id === ref.document);
-  return { document: doc?.title ?? ref.document, article: ref.article, quote: ref.quote };
+  const title = doc?.title ?? ref.document;
+  return { document: title, article: articleUnder(title, ref.article), quote: ref.quote };
+}
+
+/**
+ * The article as it reads after the document's title, which is not said twice: in "Web://Xtra anti-spam
+ * policy" the heading "Anti-spam policy, zerotolerance beleid" is "zerotolerance beleid", and the heading
+ * "Anti-spam policy" alone is the document's general part, its introduction.
+ */
+export function articleUnder(title: string, article: string): string {
+  const said = title.toLowerCase();
+  const parts = article.split(/,\s*/);
+  while (parts.length > 0 && parts[0]!.length > 0 && said.endsWith(parts[0]!.toLowerCase())) parts.shift();
+  return parts.length > 0 ? parts.join(", ") : "introduction";
 }
 
 // ---------------------------------------------------------------------------------------------------

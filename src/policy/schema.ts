@@ -84,7 +84,7 @@ export const DEFAULT_DEADLINES = {
   reply_to_reporter: { term: { count: 2, unit: "working_days" }, source: "abuse policy §6" },
   ntd_customer_reaction: {
     term: { count: 14, unit: "calendar_days" },
-    source: "Extin NTD: 14 kalenderdagen",
+    source: "Extin NTD: 14 calendar days",
   },
   notice_of_default_compliance: {
     term: { count: 5, unit: "working_days", end_of_day: true },

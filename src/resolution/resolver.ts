@@ -40,7 +40,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 export interface ResolverOptions {
   /** Connection string for the LISTEN connection; without it, only the per-batch check and the timer keep the index current. */
   databaseUrl?: string;
-  /** Base URL of an RDAP service (default: ABUSEDESK_RDAP_URL); none: no abuse-contact lookups. */
+  /** Base URL of an RDAP service (app.ts passes ABUSEDESK_RDAP_URL); none: no abuse-contact lookups. */
   rdapUrl?: string | null;
   /** Per RDAP lookup (default 5 s). */
   rdapTimeoutMs?: number;
@@ -88,6 +88,8 @@ export interface Resolver {
   /** Looks up abuse contacts for not-ours events now (the filler also runs by itself). */
   fillAbuseContacts(): Promise<number>;
   stats(): ResolverStats;
+  /** Builds the index now, in the background, so that the first batch does not wait for it. */
+  warm(): void;
   /** Stops listening for inventory changes. */
   close(): Promise<void>;
 }
@@ -126,8 +128,7 @@ export async function resolverFor(db: DB, log: Logger): Promise<Resolver> {
 
 export async function createResolver(db: DB, log: Logger, options: ResolverOptions = {}): Promise<Resolver> {
   const rebuildAfter = options.rebuildAfter ?? 50_000;
-  const rdapUrl =
-    options.rdapUrl === undefined ? process.env.ABUSEDESK_RDAP_URL?.trim() || null : options.rdapUrl;
+  const rdapUrl = options.rdapUrl ?? null;
   let live: Live | null = null;
   let building: Promise<Live> | null = null;
   let catching: Promise<void> | null = null;
@@ -325,9 +326,8 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
     return { examined, matched, more };
   };
 
-  // Start building now, before intake needs it, so that the first batch does not wait for a connection.
-  build(db).catch((err) => log.error({ err }, "building the resolution index failed; retrying at first use"));
-
+  // The index is built at first use, or by warm(): not at creation, so that a process that never resolves
+  // (the SMTP role) never builds it, and the demo's inventory is loaded before the first build.
   let listener: ChangeListener | null = null;
   const onChange = () => {
     if (closed || !live) return;
@@ -350,6 +350,12 @@ export async function createResolver(db: DB, log: Logger, options: ResolverOptio
       return l.index.resolve(subject, at);
     },
     fillAbuseContacts: async () => (rdap ? rdap.runOnce() : 0),
+    warm() {
+      if (live || building || closed) return;
+      build(db).catch((err) =>
+        log.warn({ err }, "building the resolution index failed; it is built at first use"),
+      );
+    },
     stats: () => ({
       seq: live?.seq ?? 0,
       assignments: live?.index.stats().assignments ?? 0,

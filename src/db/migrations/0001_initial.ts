@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { CASE_STATES_SQL, FINISHED_STATES_SQL } from "../case-states.ts";
 
 /**
  * The data model of ARCHITECTURE.md: tables with constraints. Reports are immutable originals; events are
@@ -135,7 +136,7 @@ create table cases (
   kind text not null check (kind in ('abuse', 'ntd', 'authority')),
   subject_key text not null,
   state text not null default 'new' check (state in
-    ('new', 'waiting_customer', 'waiting_reporter', 'in_review', 'measures', 'resolved', 'rejected', 'closed')),
+    ${CASE_STATES_SQL}),
   priority smallint not null default 3,
   owner_id bigint references users(id),
   escalated boolean not null default false,
@@ -149,7 +150,7 @@ create table cases (
 );
 -- One open case per key: concurrent intake can never make two.
 create unique index cases_one_open on cases (brand_id, coalesce(customer_id, ''), category, subject_key)
-  where state not in ('resolved', 'rejected', 'closed');
+  where state not in ${FINISHED_STATES_SQL};
 create index cases_queue on cases (state, priority, updated_at);
 create index cases_customer on cases (customer_id, opened_at);
 

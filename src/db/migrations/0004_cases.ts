@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { FINISHED_STATES_SQL } from "../case-states.ts";
 
 /**
  * Cases beyond the initial model: the subjects a case is about (a Shadowserver case lists thousands of
@@ -16,7 +17,7 @@ alter table cases
 
 -- The default queue: open cases, what is due first, then priority.
 create index cases_open_due on cases (next_due_at, priority, id)
-  where state not in ('resolved', 'rejected', 'closed');
+  where state not in ${FINISHED_STATES_SQL};
 create index cases_all_due on cases (next_due_at, priority, id);
 create index cases_brand_due on cases (brand_id, next_due_at, priority, id);
 create index cases_merged_into on cases (merged_into) where merged_into is not null;

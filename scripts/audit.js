@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// CI's check of what ships: `npm audit --omit=dev --audit-level=high`. Fails (exit 1) on a known high or
+// critical vulnerability in a runtime dependency, naming each; fails too (exit 2) when the advisory
+// database cannot be asked, because then nothing is known. Development dependencies are not shipped.
+import { spawnSync } from "node:child_process";
+
+const res = spawnSync("npm", ["audit", "--omit=dev", "--audit-level=high", "--json"], {
+  encoding: "utf8",
+  maxBuffer: 64 * 1024 * 1024,
+});
+let report;
+try {
+  report = JSON.parse(res.stdout);
+} catch {
+  console.error(`npm audit gave no report (exit ${res.status}): ${res.stderr.trim().slice(0, 500)}`);
+  process.exit(2);
+}
+if (!report.vulnerabilities || !report.metadata) {
+  const why = report.error?.summary || report.message || "no answer";
+  console.error(
+    `npm audit could not ask the advisory database (${why}); the dependencies cannot be vouched for. ` +
+      "Run CI where https://registry.npmjs.org/-/npm/v1/security/advisories/bulk is reachable, " +
+      "or set CI_SKIP_AUDIT=1 to skip this check knowingly.",
+  );
+  process.exit(2);
+}
+const serious = Object.values(report.vulnerabilities).filter(
+  (v) => v.severity === "high" || v.severity === "critical",
+);
+const shipped = report.metadata.dependencies?.prod ?? "?";
+if (serious.length === 0) {
+  console.log(`npm audit: no known high or critical vulnerability in the ${shipped} runtime dependencies`);
+  process.exit(0);
+}
+for (const v of serious) {
+  const titles = v.via.map((x) => (typeof x === "string" ? x : `${x.title} (${x.url})`)).join("; ");
+  const fix = v.fixAvailable ? "a fix is available: npm audit fix" : "no fix yet";
+  console.error(`${v.severity}: ${v.name} ${v.range}: ${titles}; ${fix}`);
+}
+console.error(`npm audit: ${serious.length} runtime dependencies with a high or critical vulnerability`);
+process.exit(1);

@@ -65,7 +65,16 @@ export const ConfigSchema = z
       .transform((v) =>
         (Array.isArray(v) ? v : v.split(",")).map((d) => d.trim().toLowerCase()).filter(Boolean),
       )
-      .pipe(z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a comma-separated list of domains such as docs.example.org")))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^[a-z0-9-]+(\.[a-z0-9-]+)+$/,
+              "a comma-separated list of domains such as docs.example.org",
+            ),
+        ),
+      )
       .default([]),
   })
   .refine((c) => Boolean(c.smtpTlsKey) === Boolean(c.smtpTlsCert), {

@@ -5,8 +5,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { checkRepository } from "./check-paths.js";
 
-// Services outside abusedesk that tests talk to for real, from Debian's packages: an IMAP server.
-const SYSTEM_PACKAGES = [{ binary: "/usr/sbin/dovecot", pkg: "dovecot-imapd", for: "the IMAP intake tests" }];
+// Services outside abusedesk that tests talk to for real, from Debian's packages: an IMAP server, a browser.
+const SYSTEM_PACKAGES = [
+  { binary: "/usr/sbin/dovecot", pkg: "dovecot-imapd", for: "the IMAP intake tests" },
+  { binary: "/usr/bin/chromium", pkg: "chromium", for: "the browser tests" },
+];
 const missing = SYSTEM_PACKAGES.filter((p) => !existsSync(p.binary));
 if (missing.length > 0) {
   const names = missing.map((p) => p.pkg);

@@ -23,6 +23,10 @@ interface StartOptions {
   demo?: boolean;
   senderProfiles?: string;
   referenceDomains?: string;
+  smtpName?: string;
+  smtpConnectionsPerMinute?: string;
+  smtpMessagesPerMinute?: string;
+  smtpRateExempt?: string;
 }
 
 const program = new Command()
@@ -68,6 +72,13 @@ program
     "--reference-domains <domains>",
     "comma-separated domains whose links are never subjects (ABUSEDESK_REFERENCE_DOMAINS)",
   )
+  .option("--smtp-name <host>", "the host name the SMTP listener greets with (default: this machine's)")
+  .option("--smtp-connections-per-minute <n>", "SMTP connections per client address per minute (default 60)")
+  .option("--smtp-messages-per-minute <n>", "SMTP messages per client address per minute (default 120)")
+  .option(
+    "--smtp-rate-exempt <networks>",
+    "addresses no SMTP rate limit applies to (default 127.0.0.0/8,::1)",
+  )
   .action(async (opts: StartOptions, cmd: Command) => {
     const { config, log } = setup(cmd, "info", {
       http: opts.http,
@@ -76,6 +87,10 @@ program
       demo: opts.demo,
       senderProfiles: opts.senderProfiles,
       referenceDomains: opts.referenceDomains,
+      smtpName: opts.smtpName,
+      smtpConnectionsPerMinute: opts.smtpConnectionsPerMinute,
+      smtpMessagesPerMinute: opts.smtpMessagesPerMinute,
+      smtpRateExempt: opts.smtpRateExempt,
     });
     // Signals are taken from the first moment: a Ctrl-C while starting stops in order once started.
     let signalled: string | null = null;

@@ -1,5 +1,8 @@
 /** Configuration from flags and the environment, validated once at start. */
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { UserError } from "./errors.ts";
 import { LOG_FORMATS } from "./log.ts";
@@ -20,6 +23,54 @@ const DEFAULT_POLICY_DOCUMENTS_DIR = fileURLToPath(new URL("../policy/documents"
 
 export const ROLES_OF_PROCESS = ["all", "web", "smtp", "worker"] as const;
 
+/** The machine's fully qualified name: its host name, completed from /etc/hosts when it has no dot. */
+export function machineFqdn(hosts = "/etc/hosts"): string {
+  const name = hostname();
+  if (name.includes(".")) return name;
+  try {
+    for (const line of readFileSync(hosts, "utf8").split("\n").slice(0, 10_000)) {
+      const names = line.replace(/#.*/, "").trim().split(/\s+/).slice(1);
+      if (!names.includes(name)) continue;
+      const full = names.find((n) => n.startsWith(`${name}.`));
+      if (full) return full;
+    }
+  } catch {
+    // no /etc/hosts: the plain host name will do
+  }
+  return name;
+}
+
+const HostName = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+    "use a host name such as abuse-mx.example.nl (letters, digits, hyphens and dots)",
+  );
+
+/** Addresses and networks, comma-separated: "127.0.0.0/8, ::1, 192.0.2.10". */
+const AddressList = z.string().transform((s, ctx) => {
+  const out: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
+  for (const item of s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    try {
+      out.push(
+        item.includes("/")
+          ? ipaddr.parseCIDR(item)
+          : ipaddr.parseCIDR(`${item}/${ipaddr.parse(item).kind() === "ipv4" ? 32 : 128}`),
+      );
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${item}" is not an address or network; write e.g. 10.0.0.0/8, ::1`,
+      });
+      return z.NEVER;
+    }
+  }
+  return out;
+});
+
 export const ConfigSchema = z
   .object({
     dataDir: z.string().min(1).default("./.abusedesk"),
@@ -35,6 +86,14 @@ export const ConfigSchema = z
       .int()
       .positive()
       .default(25 * 1024 * 1024),
+    /** The name the SMTP listener greets with (and says in EHLO): the host name of the abuse MX. */
+    smtpName: HostName.optional(),
+    /** New SMTP connections per client address per minute; more are answered 421 (the sender retries). */
+    smtpConnectionsPerMinute: z.coerce.number().int().positive().default(60),
+    /** Messages (MAIL FROM) per client address per minute; more are answered 450 (the sender retries). */
+    smtpMessagesPerMinute: z.coerce.number().int().positive().default(120),
+    /** Client addresses that no SMTP rate limit applies to: the provider's own relays. */
+    smtpRateExempt: AddressList.prefault("127.0.0.0/8, ::1"),
     /** Folder of the brands' policy profiles (*.yaml), and of the documents they quote. */
     policyDir: z.string().min(1).default(DEFAULT_POLICY_DIR),
     policyDocumentsDir: z.string().min(1).default(DEFAULT_POLICY_DOCUMENTS_DIR),
@@ -98,6 +157,13 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag?: string; env: stri
   logLevel: { flag: "--log-level", env: "ABUSEDESK_LOG_LEVEL" },
   logFormat: { flag: "--log-format", env: "ABUSEDESK_LOG_FORMAT" },
   smtpMaxBytes: { env: "ABUSEDESK_SMTP_MAX_BYTES" },
+  smtpName: { flag: "--smtp-name", env: "ABUSEDESK_SMTP_NAME" },
+  smtpConnectionsPerMinute: {
+    flag: "--smtp-connections-per-minute",
+    env: "ABUSEDESK_SMTP_CONNECTIONS_PER_MINUTE",
+  },
+  smtpMessagesPerMinute: { flag: "--smtp-messages-per-minute", env: "ABUSEDESK_SMTP_MESSAGES_PER_MINUTE" },
+  smtpRateExempt: { flag: "--smtp-rate-exempt", env: "ABUSEDESK_SMTP_RATE_EXEMPT" },
   policyDir: { env: "ABUSEDESK_POLICY_DIR" },
   policyDocumentsDir: { env: "ABUSEDESK_POLICY_DOCUMENTS_DIR" },
   secureCookies: { env: "ABUSEDESK_SECURE_COOKIES" },
@@ -135,6 +201,10 @@ export function loadConfig(
     logLevel: flags.logLevel ?? env.ABUSEDESK_LOG_LEVEL ?? defaults.logLevel,
     logFormat: flags.logFormat ?? fromEnv("logFormat"),
     smtpMaxBytes: flags.smtpMaxBytes ?? env.ABUSEDESK_SMTP_MAX_BYTES,
+    smtpName: flags.smtpName ?? (env.ABUSEDESK_SMTP_NAME || undefined),
+    smtpConnectionsPerMinute: flags.smtpConnectionsPerMinute ?? env.ABUSEDESK_SMTP_CONNECTIONS_PER_MINUTE,
+    smtpMessagesPerMinute: flags.smtpMessagesPerMinute ?? env.ABUSEDESK_SMTP_MESSAGES_PER_MINUTE,
+    smtpRateExempt: flags.smtpRateExempt ?? env.ABUSEDESK_SMTP_RATE_EXEMPT,
     policyDir: flags.policyDir ?? env.ABUSEDESK_POLICY_DIR,
     policyDocumentsDir: flags.policyDocumentsDir ?? env.ABUSEDESK_POLICY_DOCUMENTS_DIR,
     secureCookies:

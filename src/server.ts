@@ -26,6 +26,7 @@ import client from "prom-client";
 import { authorize, bearerAuth, HttpError, requireDeclaredAbility } from "./auth/http.ts";
 import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
+import { findUnstorableText, isUnstorableTextError } from "./db/text.ts";
 import type { Jobs } from "./jobs.ts";
 import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
@@ -163,6 +164,15 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
         message: plain.message,
       });
     }
+    if (isUnstorableTextError(err)) {
+      // The last line of defence behind refuseUnstorableText: the database refused the text itself.
+      return reply.code(400).send({
+        error: "Bad Request",
+        statusCode: 400,
+        message:
+          "the request holds text that cannot be stored (a NUL character or invalid UTF-8); remove it and send the request again",
+      });
+    }
     const status = err.statusCode ?? 500;
     if (err instanceof HttpError) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
     if (status >= 500) req.log.error({ err }, "request failed");
@@ -200,7 +210,12 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
     api.addHook("onRoute", requireDeclaredAbility);
     api.addHook("onRequest", bearerAuth(services.db));
     api.addHook("preValidation", authorize);
+    api.addHook("preValidation", refuseUnstorableText);
     for (const mod of routes.api) mod(api as unknown as App, services);
+  });
+  // Forms and public pages: the same refusal (under /api/v1 it comes after the permission check).
+  app.addHook("preValidation", async (req) => {
+    if (!req.url.startsWith("/api/v1/")) await refuseUnstorableText(req);
   });
   for (const mod of routes.web) mod(app, services);
 
@@ -237,6 +252,22 @@ function plainFrameworkError(
     default:
       return undefined;
   }
+}
+
+/**
+ * A NUL character or a lone surrogate in a request's body, query or path cannot be stored as text: refused
+ * with a 400 that names the field, before the route runs (so no route has to remember it).
+ */
+async function refuseUnstorableText(req: {
+  body?: unknown;
+  query?: unknown;
+  params?: unknown;
+}): Promise<void> {
+  const found =
+    findUnstorableText(req.params, "path") ??
+    findUnstorableText(req.query, "query") ??
+    findUnstorableText(req.body, "body");
+  if (found) throw new HttpError(400, `${found.path} ${found.problem}`);
 }
 
 function httpReason(status: number): string {

@@ -217,7 +217,9 @@ export class UnknownCategoryError extends Error {
 
 /** Looks a format's own label up in its map; throws rather than guessing. */
 export function categoryOf(source: string, map: Readonly<Record<string, Category>>, value: string): Category {
-  const hit = map[value] ?? map[value.toLowerCase()];
+  // Own entries only: "constructor" or "__proto__" in a report must not find Object.prototype's members.
+  const lower = value.toLowerCase();
+  const hit = Object.hasOwn(map, value) ? map[value] : Object.hasOwn(map, lower) ? map[lower] : undefined;
   if (!hit) throw new UnknownCategoryError(source, value);
   return hit;
 }

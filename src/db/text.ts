@@ -25,3 +25,59 @@ export function pgJson(value: unknown): string {
   if (!/\\u(0000|d[89a-f])/i.test(s)) return s;
   return JSON.stringify(value, (_k, v) => (typeof v === "string" ? pgText(v) : v)) ?? "{}";
 }
+
+/** Most strings and containers one request is searched for unstorable text (a JSON body of 32 MB is big). */
+export const MAX_TEXT_SCAN_NODES = 100_000;
+
+export interface UnstorableText {
+  /** Where: "body.note", "body.subjects[0]", "query.brand". */
+  path: string;
+  /** What is wrong and what to do, as the end of a sentence. */
+  problem: string;
+}
+
+/**
+ * The first string in a request's body, query or path that PostgreSQL would refuse (a NUL character or a
+ * lone surrogate, which is what invalid UTF-8 becomes), so that the request can be refused with a 400 that
+ * says where. Searches at most MAX_TEXT_SCAN_NODES values; what lies beyond is caught by the database's
+ * own refusal (see `isUnstorableTextError`).
+ */
+export function findUnstorableText(value: unknown, path: string): UnstorableText | undefined {
+  let budget = MAX_TEXT_SCAN_NODES;
+  const walk = (v: unknown, at: string, depth: number): UnstorableText | undefined => {
+    if (--budget < 0 || depth > 64) return undefined;
+    if (typeof v === "string") {
+      if (v.includes("\0"))
+        return { path: at, problem: "contains a NUL character (\\u0000), which text cannot hold; remove it" };
+      if (!(v as string & WellFormed).isWellFormed())
+        return {
+          path: at,
+          problem:
+            "contains a lone surrogate (invalid UTF-8 or a broken \\ud800 escape); send it as valid UTF-8",
+        };
+      return undefined;
+    }
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length && budget > 0; i++) {
+        const found = walk(v[i], `${at}[${i}]`, depth + 1);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (v && typeof v === "object" && !Buffer.isBuffer(v) && !ArrayBuffer.isView(v)) {
+      for (const [k, item] of Object.entries(v)) {
+        const found = walk(k, `${at} (a field name)`, depth + 1) ?? walk(item, `${at}.${k}`, depth + 1);
+        if (found) return found;
+        if (budget <= 0) break;
+      }
+    }
+    return undefined;
+  };
+  return walk(value, path, 0);
+}
+
+/** PostgreSQL's refusal of text it cannot store: invalid UTF-8 or a NUL (22021), or "\u0000" in jsonb (22P05). */
+export function isUnstorableTextError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "22021" || code === "22P05";
+}

@@ -11,7 +11,8 @@ import type { App, RouteModule } from "../server.ts";
 import { normalizeMessageId } from "./envelope.ts";
 import { findReports, reportDetail, submitReport } from "./ingest.ts";
 import { CHANNELS, presentReport, REPORT_STATES, ReportView } from "./present.ts";
-import { brandExists, getRaw } from "./report.store.ts";
+import { brandExists, getRaw, getReport } from "./report.store.ts";
+import { readReportBody } from "./report-body.ts";
 
 /** Largest report the API takes; bigger files go through `abusedesk ingest`. */
 export const API_MAX_BYTES = 32 * 1024 * 1024;
@@ -65,6 +66,20 @@ const ReportList = z.object({
   next_cursor: z.string().nullable(),
   total: z.number(),
 });
+
+const ReportBodyView = z
+  .object({
+    subject: z.string().nullable(),
+    from: z.string().nullable(),
+    date: z.string().nullable().meta({ description: "the mail's Date, ISO 8601 UTC" }),
+    text: z.string().meta({ description: "the report's text (a mail's text part, else its HTML as text)" }),
+    html: z.string().nullable().meta({
+      description:
+        "the mail's HTML part, sanitised on the server: text, structure and http(s)/mailto links only; null without one",
+    }),
+    truncated: z.boolean().meta({ description: "text or HTML was longer than shown: download the original" }),
+  })
+  .meta({ id: "ReportBody" });
 
 /** Reads the body as bytes, with a limit and a message that says what to do instead. */
 async function readBody(payload: IncomingMessage): Promise<Buffer> {
@@ -216,6 +231,23 @@ export const intakeApi: RouteModule = (parent, services) => {
         .header("cache-control", "no-store")
         .header("x-sha256", raw.sha256);
       return reply.send(raw.raw);
+    },
+  );
+  parent.get(
+    "/api/v1/reports/:id/body",
+    {
+      config: { ability: "read" },
+      schema: {
+        tags: ["reports"],
+        summary: "The report as a person reads it: subject, sender, date, text, and its HTML sanitised",
+        params: ReportParams,
+        response: { 200: ReportBodyView },
+      },
+    },
+    async (req) => {
+      const [row, raw] = await Promise.all([getReport(db, req.params.id), getRaw(db, req.params.id)]);
+      if (!row || !raw) throw new HttpError(404, `there is no report ${req.params.id}`);
+      return readReportBody(raw.raw, row.content_type);
     },
   );
 };

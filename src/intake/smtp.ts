@@ -3,14 +3,21 @@
  * committed to PostgreSQL; anything that goes wrong before that is a 4xx, so the sending server keeps the
  * message and tries again. Processing happens afterwards, in a worker (woken by NOTIFY).
  *
+ * Strangers knock here: each client address (an IPv6 client by its /64) may open so many connections and
+ * send so many messages a minute (config smtpConnectionsPerMinute, smtpMessagesPerMinute); more are
+ * answered 421 or 450, which tell the sender to come back later, so nothing acknowledged is lost. The
+ * provider's own relays (smtpRateExempt) are not limited.
+ *
  * Configuration (src/config.ts): ABUSEDESK_SMTP_TLS_KEY and ABUSEDESK_SMTP_TLS_CERT (PEM files) enable
  * STARTTLS; ABUSEDESK_SMTP_MAX_CLIENTS limits simultaneous connections (default 100).
  */
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
 import type { Readable } from "node:stream";
+import ipaddr from "ipaddr.js";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
+import { type Config, machineFqdn } from "../config.ts";
 import { UserError } from "../errors.ts";
+import { RateLimiter } from "../rate-limit.ts";
 import type { Services } from "../server.ts";
 import { mailHeadersOf } from "./envelope.ts";
 import { counter, histogram } from "./metrics.ts";
@@ -51,9 +58,54 @@ function readTls(files: SmtpTlsFiles): { key: Buffer; cert: Buffer } {
   }
 }
 
+/** One minute: the window of the SMTP rate limits. */
+export const SMTP_RATE_WINDOW_MS = 60_000;
+
+type Network = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/**
+ * The key a client is counted under: its IPv4 address, or the /64 of its IPv6 address (one subscriber's
+ * network; counting single IPv6 addresses would let anyone with a /64 knock forever).
+ */
+export function rateKeyOf(address: string): string {
+  try {
+    const parsed = ipaddr.process(address);
+    if (parsed.kind() === "ipv4") return parsed.toString();
+    const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
+    return `${parts.map((p) => p.toString(16)).join(":")}::/64`;
+  } catch {
+    return address;
+  }
+}
+
+/** Is the client one of the networks that no rate limit applies to? */
+export function isExempt(address: string, exempt: readonly Network[]): boolean {
+  try {
+    const parsed = ipaddr.process(address);
+    return exempt.some(([net, bits]) => net.kind() === parsed.kind() && parsed.match(net, bits));
+  } catch {
+    return false;
+  }
+}
+
+/** What the listener says about itself: the host name in the greeting and in EHLO, and "abusedesk". */
+export function greetingOf(config: Pick<Config, "smtpName">): {
+  name: string;
+  banner: string;
+  heloResponse: string;
+} {
+  return {
+    name: config.smtpName ?? machineFqdn(),
+    banner: "abusedesk abuse intake",
+    heloResponse: "%s abusedesk abuse intake, hello %s",
+  };
+}
+
 export interface SmtpOptions {
   tls?: SmtpTlsFiles | undefined;
   maxClients?: number;
+  /** The clock of the rate limits (tests move it on instead of waiting a minute). */
+  now?: () => number;
 }
 
 export function startSmtp(services: Services, opts: SmtpOptions = {}): Promise<SmtpListener> {
@@ -70,11 +122,45 @@ export function startSmtp(services: Services, opts: SmtpOptions = {}): Promise<S
   );
   // The brand of the first accepted recipient, per transaction (smtp-server makes a new envelope for each).
   const brandOf = new WeakMap<object, string>();
+  const now = opts.now ?? Date.now;
+  const perMinute = (limit: number) => new RateLimiter({ limit, windowMs: SMTP_RATE_WINDOW_MS }, now);
+  const connections = perMinute(config.smtpConnectionsPerMinute);
+  const transactions = perMinute(config.smtpMessagesPerMinute);
+  const exempt = config.smtpRateExempt;
+  const greeting = greetingOf(config);
 
   const options: SMTPServerOptions = {
-    name: hostname(),
-    banner: "abusedesk abuse intake",
+    ...greeting,
     authOptional: true,
+    // The client's host name is not evidence (the message's own headers are), and a slow PTR answer
+    // from a stranger's DNS must not hold the greeting.
+    disableReverseLookup: true,
+    onConnect(session, callback) {
+      const address = session.remoteAddress;
+      if (isExempt(address, exempt)) return callback();
+      const verdict = connections.take(rateKeyOf(address));
+      if (verdict.allowed) return callback();
+      messages.inc({ result: "connection_rate_limited" });
+      callback(
+        smtpError(
+          421,
+          `4.7.0 ${greeting.name} too many connections from ${address.slice(0, 64)} this minute; try again in ${verdict.retryAfterSeconds} seconds`,
+        ),
+      );
+    },
+    onMailFrom(_address, session, callback) {
+      const address = session.remoteAddress;
+      if (isExempt(address, exempt)) return callback();
+      const verdict = transactions.take(rateKeyOf(address));
+      if (verdict.allowed) return callback();
+      messages.inc({ result: "rate_limited" });
+      callback(
+        smtpError(
+          450,
+          `4.7.1 too many messages from ${address.slice(0, 64)} this minute; try again in ${verdict.retryAfterSeconds} seconds`,
+        ),
+      );
+    },
     disabledCommands: tls ? ["AUTH"] : ["AUTH", "STARTTLS"],
     ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     size: maxBytes,
@@ -164,7 +250,16 @@ export function startSmtp(services: Services, opts: SmtpOptions = {}): Promise<S
       server.on("error", (err) => log.error({ err }, "SMTP listener error"));
       const addr = server.server.address() as { address: string; port: number };
       log.info(
-        { host: addr.address, port: addr.port, maxBytes, maxClients, starttls: Boolean(tls) },
+        {
+          host: addr.address,
+          port: addr.port,
+          name: greeting.name,
+          maxBytes,
+          maxClients,
+          starttls: Boolean(tls),
+          connectionsPerMinute: config.smtpConnectionsPerMinute,
+          messagesPerMinute: config.smtpMessagesPerMinute,
+        },
         "SMTP listening",
       );
       resolve({

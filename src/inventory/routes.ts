@@ -178,7 +178,7 @@ const RefusalView = z.object({
   error: z.string(),
   statusCode: z.number(),
   message: z.string(),
-  // A 400 of the request's own validation has no rows to name.
+  // Also the shape of the server's own 400s on this route (a bad query, bad text), which name no rows.
   problems: z
     .array(z.object({ row: z.number(), column: z.string().nullable(), message: z.string() }))
     .default([]),

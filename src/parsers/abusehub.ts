@@ -4,7 +4,7 @@
  * the mapping of report names below. Times in AbuseHubCsv are Dutch local time.
  */
 import type { Category } from "../taxonomy.ts";
-import { makeEvent, normalizeIp, normalizePort, ReportFormatError } from "./common.ts";
+import { makeEvent, normalizeIp, normalizePort, ReportFormatError, recordOf } from "./common.ts";
 import type { ParsedEvent } from "./types.ts";
 
 /**
@@ -93,8 +93,8 @@ export function parseAbusehubCsv(text: string): ParsedEvent[] {
         { ip, port: normalizePort(at(row, "src_port")), url, email: at(row, "src_email") || undefined },
         amsterdamToUtc(at(row, "event_date"), at(row, "event_time")),
         {
-          ...Object.fromEntries(
-            columns.map((c, i) => [c, row[i]]).filter(([, v]) => v !== undefined && v !== ""),
+          ...recordOf(
+            columns.map((c, i) => [c, row[i]] as const).filter(([, v]) => v !== undefined && v !== ""),
           ),
           source_category: category === "other" ? reportType : undefined,
         },

@@ -68,6 +68,12 @@ export function parseArf(mail: Mail): ParseResult {
     receivedDateOf(original?.headers, ip) ??
     parseDate(original?.headers.get("date"));
 
+  const url = reportedUris.find((u) => /^https?:\/\//i.test(u));
+  if (!ip && !reportedDomains[0] && !url && !mailFrom) {
+    throw new ReportFormatError(
+      "ARF report that names no source: no Source-IP, no Received line in the original message, no Reported-Domain, Reported-Uri or Original-Mail-From",
+    );
+  }
   const details: Record<string, unknown> = {
     feedbackType,
     source_category: unknownLabel,
@@ -96,7 +102,7 @@ export function parseArf(mail: Mail): ParseResult {
       ip,
       port: normalizePort(fields.get("source-port")),
       domain: reportedDomains[0],
-      url: reportedUris.find((u) => /^https?:\/\//i.test(u)),
+      url,
       email: mailFrom,
     },
     occurredAt,

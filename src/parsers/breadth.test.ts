@@ -272,3 +272,11 @@ test("a reference block at the end does not hide the attacker's address in an at
     [{ ip: "192.0.2.99" }],
   );
 });
+
+test("pasted headers with a stray carriage return or line separator inside a line are still read (fuzz #126)", () => {
+  const text =
+    "> Received: from mail.example (mail.example [192.0.2.77])\r\n>  by mx.example\u2028 with ESMTP\n> Subject: x\rspam";
+  const found = forwardedHeaders(text);
+  assert.ok(found);
+  assert.match(found.headerText, /192\.0\.2\.77/);
+});

@@ -2,6 +2,7 @@
  * Small pure helpers shared by the parsers: addresses, dates, text decoding, and the typed error a parser
  * throws when a report is broken (the registry turns it into a ParseFailure for triage).
  */
+import { Parser as HtmlParser } from "htmlparser2";
 import ipaddr from "ipaddr.js";
 import { CATEGORIES, type Category, type Kind } from "../taxonomy.ts";
 import type { ParsedEvent, Subject } from "./types.ts";
@@ -13,6 +14,12 @@ export class ReportFormatError extends Error {
     this.name = "ReportFormatError";
   }
 }
+
+/** Longest text read as an IP address with its comment ("192.0.2.1 (mail.example.nl)"). */
+export const MAX_IP_TEXT = 300;
+
+/** Longest text read as a date ("Thu, 8 Mar 2005 17:40:36 -0500 (EST)" and relatives). */
+export const MAX_DATE_TEXT = 200;
 
 /** An IPv4 address in canonical form: four decimals 0-255 without leading zeros. */
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
@@ -27,6 +34,8 @@ export function normalizeIp(value: unknown): string | undefined {
   // Fast path (a feed has 100,000 of these): a dotted quad already written the canonical way.
   if (typeof value === "string" && CANONICAL_IPV4.test(value)) return value;
   if (typeof value !== "string" && typeof value !== "number") return undefined;
+  // An address with its comment is short; a long value is not one (and must not cost the regexes below).
+  if (typeof value === "string" && value.length > MAX_IP_TEXT) return undefined;
   let s = String(value).trim();
   s = s.replace(/\s*\(.*\)\s*$/, ""); // trailing comment, as in Source-IP: 1.2.3.4 (host)
   s = s.replace(/^\[|\]$/g, "").replace(/^ipv6:/i, "");
@@ -103,9 +112,9 @@ const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 export function parseDate(value: unknown): Date | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
   if (typeof value === "number") return sane(new Date(value > 1e12 ? value : value * 1000));
-  if (typeof value !== "string") return null;
+  if (typeof value !== "string" || value.length > MAX_DATE_TEXT) return null;
   let s = value
-    .replace(/\([^)]*\)/g, " ")
+    .replace(/\([^()]*\)/g, " ")
     .replace(/\s+/g, " ")
     .trim();
   if (s.length < 6 || s.length > 80) return null;
@@ -131,7 +140,7 @@ export function parseDate(value: unknown): Date | null {
   // accepts almost anything, so insist on day, month name, year and time first.
   if (!/^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}/.test(s)) return null;
   // Name the zone numerically, and say UTC when no zone is given.
-  s = s.replace(/\b([A-Z]{1,4})$/, (zone) => ZONES[zone] ?? zone);
+  s = s.replace(/\b([A-Z]{1,4})$/, (zone) => (Object.hasOwn(ZONES, zone) ? ZONES[zone]! : zone));
   if (!/[+-]\d{4}$/.test(s)) s += " +0000";
   return sane(new Date(s));
 }
@@ -177,19 +186,39 @@ export function oneLine(s: string, max = 998): string {
     .slice(0, max);
 }
 
-/** Strips the HTML down to its text: enough to find URLs and words, never rendered. */
+/** Elements whose content is never text a person reads. */
+const HIDDEN_ELEMENTS = new Set(["script", "style", "head", "title", "template", "noscript"]);
+/** Elements that end a line of text. */
+const LINE_ELEMENTS = new Set(["br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"]);
+
+/**
+ * Strips the HTML down to its text, with each link's address beside its words: enough to find URLs and
+ * words, never rendered. htmlparser2 reads it in one pass (no regex that a long run of "<" makes quadratic).
+ */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, " ")
-    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, "\n")
-    .replace(/<a\b[^>]*\bhref\s*=\s*["']([^"']+)["'][^>]*>/gi, " $1 ")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&nbsp;/gi, " ")
-    .replace(/&lt;/gi, "<")
-    .replace(/&gt;/gi, ">")
-    .replace(/&quot;/gi, '"')
-    .replace(/&#39;|&apos;/gi, "'")
-    .replace(/&amp;/gi, "&")
+  const out: string[] = [];
+  let hidden = 0;
+  const parser = new HtmlParser(
+    {
+      onopentag(name, attribs) {
+        if (HIDDEN_ELEMENTS.has(name)) hidden++;
+        else if (name === "a" && attribs.href && !hidden) out.push(` ${attribs.href} `);
+        else if (LINE_ELEMENTS.has(name)) out.push("\n");
+      },
+      ontext(text) {
+        if (!hidden) out.push(text);
+      },
+      onclosetag(name) {
+        if (HIDDEN_ELEMENTS.has(name)) hidden = Math.max(0, hidden - 1);
+        else if (LINE_ELEMENTS.has(name)) out.push("\n");
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.end(html);
+  return out
+    .join("")
+    .replace(/\u00a0/g, " ")
     .replace(/[ \t]+/g, " ");
 }
 
@@ -221,6 +250,25 @@ export function makeEvent(
   };
 }
 
+/**
+ * Sets a field whose name comes from the input (a CSV column, a JSON key) on a record of details. A plain
+ * assignment of `__proto__` would replace the record's prototype (and a nested one could reach
+ * Object.prototype); here it is an own field like any other. Records are written, never looked up by an
+ * input's key: lookups keyed by input use a Map or `Object.hasOwn`.
+ */
+export function setField(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  } else record[key] = value;
+}
+
+/** A record of details from [name, value] pairs named by the input (see `setField`). */
+export function recordOf(entries: Iterable<readonly [string, unknown]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) setField(out, k, v);
+  return out;
+}
+
 /** Keeps details JSON-safe: drops undefined/functions, turns Dates into ISO strings, bounds depth and size. */
 export function jsonSafe(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return null;
@@ -234,7 +282,7 @@ export function jsonSafe(value: unknown, depth = 0): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>).slice(0, 200)) {
       if (v === undefined || typeof v === "function") continue;
-      out[k] = jsonSafe(v, depth + 1);
+      setField(out, k, jsonSafe(v, depth + 1));
     }
     return out;
   }
@@ -246,14 +294,18 @@ export function emailOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const m =
     /<\s*([^<>\s@]+@[^<>\s@]+)\s*>/.exec(value) ??
-    /([^\s<>"'(),;:@]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/.exec(value);
+    // Starts only where a local part starts (a long run without "@" is not tried at every position).
+    /(?<![^\s<>"'(),;:@])([^\s<>"'(),;:@]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24})/.exec(value);
   return m ? m[1]!.toLowerCase().replace(/^mailto:/, "") : undefined;
 }
 
 /** The display name in '"Name" <a@b>', or undefined. */
 export function displayNameOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const m = /^\s*"?([^"<]*?)"?\s*<[^>]*>/.exec(value);
-  const name = m?.[1]?.trim();
+  const lt = value.indexOf("<");
+  // Only what stands before the address, and no more than a header line holds (RFC 5322: 998).
+  if (lt < 0 || lt > 998 || value.indexOf(">", lt) < 0) return undefined;
+  const name = value.slice(0, lt).trim().replace(/^"|"$/g, "").trim();
+  if (name.includes('"')) return undefined;
   return name ? oneLine(name, 200) : undefined;
 }

@@ -54,7 +54,9 @@ const URL_RE = /\b(?:https?|ftp):\/\/[^\s<>"'`\\^{}|]+/gi;
 const WWW_RE = /(?<![\w./@-])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/[^\s<>"'`\\^{}|]*)?/gi;
 const IPV4_RE = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?(?![\w]|\.\d)/g;
 const IPV6_RE = /(?<![\w:.])((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4})(?![\w:])/gi;
-const EMAIL_RE = /[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}/g;
+// A match starts only where a local part starts, and a local part is at most 64 characters (RFC 5321):
+// otherwise every position of a long run of letters would be tried to its end (quadratic).
+const EMAIL_RE = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,16}[A-Za-z]{2,24}/g;
 const DOMAIN_RE =
   /(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,23})(?![\w@-]|\.[a-z0-9])/gi;
 const DATE_LABEL_RE =
@@ -109,6 +111,8 @@ export function extractIndicators(input: string, options: ExtractOptions = {}): 
 
   for (const [index, line] of lines.entries()) {
     const zone = options.withSubjectLine && index === 0 ? "subject line" : zones[index]!;
+    // No digit, dot, colon or "@": no address, URL, domain, e-mail or date on this line.
+    if (!/[\d.:@]/.test(line)) continue;
     if (!labelledDate && DATE_LABEL_RE.test(line)) {
       const start = lineStarts[index]!;
       labelledDate = mentions.find((m) => m.index >= start && m.index < start + line.length)?.at ?? null;
@@ -192,11 +196,13 @@ function addIp(ips: Map<string, Date | null>, ip: string, date: Date | null): vo
 
 function trimUrl(url: string): string {
   let u = url.replace(/[.,;:!?'"*]+$/, "");
-  // Balanced brackets: keep a ")" only if the URL opened one.
-  while (/[)\]>]$/.test(u)) {
-    const close = u.slice(-1);
-    const open = close === ")" ? "(" : close === "]" ? "[" : "<";
-    if (u.split(open).length >= u.split(close).length) break;
+  // Balanced brackets: keep a ")" only if the URL opened one (counted once: a run of ")" stays linear).
+  const count = (c: string) => u.split(c).length - 1;
+  const open = { ")": count("("), "]": count("["), ">": count("<") };
+  const close = { ")": count(")"), "]": count("]"), ">": count(">") };
+  for (let last = u.slice(-1); last === ")" || last === "]" || last === ">"; last = u.slice(-1)) {
+    if (open[last] >= close[last]) break;
+    close[last]--;
     u = u.slice(0, -1);
   }
   return u.replace(/[.,;:!?'"*]+$/, "");

@@ -14,7 +14,7 @@ import { parseStructuredFile, structuredPartsOf } from "./documents.ts";
 import { isFail2ban, parseFail2ban } from "./fail2ban.ts";
 import { isIodef, parseIodef } from "./iodef.ts";
 import { type Mail, readMail, reporterOfMail } from "./mail.ts";
-import { looksLikeMail, MIME_LIMITS, type MimePart, partText } from "./mime.ts";
+import { looksLikeMail, MIME_LIMITS, type MimePart, nextTurn, partText } from "./mime.ts";
 import { complaintFromMail, complaintFromText, parsePlain } from "./plain.ts";
 import { profileFor, readWithProfile } from "./profiles.ts";
 import { parseShadowserverFile, reportTypeFromFilename, shadowserverFileSteps } from "./shadowserver.ts";
@@ -48,22 +48,27 @@ export function isParseFailure(outcome: ParseOutcome): outcome is ParseFailure {
   return outcome.format === null;
 }
 
+/** What runs between the steps of a parse. */
+export interface ParseOptions {
+  /**
+   * Runs between two steps (a megabyte of a mail, a batch of CSV rows); by default a turn of the event loop,
+   * so that a large report never holds the process for long. The fuzz test counts the steps.
+   */
+  pause?: () => Promise<void>;
+}
+
 /**
- * Parses one report. Pure: bytes in, events out. A large CSV is parsed in steps, with a turn of the event
- * loop between them (see `finish` in shadowserver.ts).
+ * Parses one report. Pure: bytes in, events out; never throws for bad input (a ParseFailure says why).
+ * Large input is parsed in steps with a turn of the event loop between them (`ParseOptions.pause`).
  */
 export async function parseReport(
   raw: Buffer,
   hint: ParseHint = {},
   context: ParseContext = {},
+  options: ParseOptions = {},
 ): Promise<ParseOutcome> {
   try {
-    const steps = route(raw, hint, context);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    return await route(raw, hint, context, options.pause ?? nextTurn);
   } catch (e) {
     if (e instanceof ReportFormatError || e instanceof UnknownCategoryError) return failure(e.message);
     if (e instanceof RangeError)
@@ -72,7 +77,21 @@ export async function parseReport(
   }
 }
 
-function* route(raw: Buffer, hint: ParseHint, context: ParseContext): Generator<void, ParseResult> {
+/** Runs a parser written as steps, pausing between them. */
+async function drive<T>(steps: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+async function route(
+  raw: Buffer,
+  hint: ParseHint,
+  context: ParseContext,
+  pause: () => Promise<void>,
+): Promise<ParseResult> {
   if (!Buffer.isBuffer(raw)) throw new ReportFormatError("report is not bytes");
   if (raw.length === 0) throw new ReportFormatError("empty report");
   if (raw.length > MIME_LIMITS.maxBytes) {
@@ -81,7 +100,7 @@ function* route(raw: Buffer, hint: ParseHint, context: ParseContext): Generator<
   const format = hint.format?.toLowerCase();
   const ctype = hint.contentType?.toLowerCase() ?? "";
   if (format === "shadowserver" || hint.type || isShadowserverZip(raw, hint))
-    return yield* shadowserverFileSteps(raw, hint);
+    return drive(shadowserverFileSteps(raw, hint), pause);
   // Another zip or a gzip: read by what it holds (a CSV table, a DMARC report, JSON, XML).
   if (isZip(raw) || isGzip(raw))
     return parseStructuredFile(raw, hint.filename ?? "", {
@@ -93,10 +112,11 @@ function* route(raw: Buffer, hint: ParseHint, context: ParseContext): Generator<
   if (format === "xarf" || ctype.includes("json") || /^[{[]/.test(start)) return parseJsonDocument(start);
   if (start.startsWith("<")) return parseXmlDocument(start);
   if (ctype.includes("csv") || /\.csv$/i.test(hint.filename ?? ""))
-    return yield* parseCsvDocument(start, hint);
+    return drive(parseCsvDocument(start, hint), pause);
   if (ctype.startsWith("message/") || looksLikeMail(text))
-    return parseMail(raw, format, context, hint.timeZone);
-  if (/^"?timestamp"?,/.test(start) || findTableHeader(start)) return yield* parseCsvDocument(start, hint);
+    return parseMail(raw, format, context, pause, hint.timeZone);
+  if (/^"?timestamp"?,/.test(start) || findTableHeader(start))
+    return drive(parseCsvDocument(start, hint), pause);
   if (/\0/.test(text.slice(0, 8192)))
     throw new ReportFormatError("binary data that is neither a zip, a mail nor text");
   return parsePlain(complaintFromText(text, hint.timeZone));
@@ -156,13 +176,14 @@ function* parseCsvDocument(text: string, hint: ParseHint): Generator<void, Parse
   });
 }
 
-function parseMail(
+async function parseMail(
   raw: Buffer,
   format: string | undefined,
   context: ParseContext,
+  pause: () => Promise<void>,
   timeZone?: string,
-): ParseResult {
-  const mail = readMail(raw);
+): Promise<ParseResult> {
+  const mail = await readMail(raw, pause);
   // The mail's Date goes with every format: an event without a time of its own may take it (times.ts).
   return { ...parseMailFormats(mail, format, context, timeZone), sentAt: mail.date };
 }

@@ -7,9 +7,10 @@ import {
   type Headers,
   headersOf,
   type MimePart,
+  nextTurn,
   parseHeaderBlock,
-  parseMime,
   partText,
+  readMime,
   splitMessage,
 } from "./mime.ts";
 import type { Reporter } from "./types.ts";
@@ -26,8 +27,8 @@ export interface Mail {
   leaves: MimePart[];
 }
 
-export function readMail(raw: Buffer): Mail {
-  const root = parseMime(raw);
+export async function readMail(raw: Buffer, pause: () => Promise<void> = nextTurn): Promise<Mail> {
+  const root = await readMime(raw, pause);
   const headers = headersOf(root);
   const leaves = [...walkOwn(root)].filter((p) => !p.contentType.startsWith("multipart/"));
   return {

@@ -6,7 +6,15 @@
  * still become events, of category `other`, and their case waits for a person to classify it.
  */
 import { CATEGORIES, type Category } from "../taxonomy.ts";
-import { emailOf, makeEvent, normalizeIp, normalizePort, parseDate, ReportFormatError } from "./common.ts";
+import {
+  emailOf,
+  makeEvent,
+  normalizeIp,
+  normalizePort,
+  parseDate,
+  ReportFormatError,
+  recordOf,
+} from "./common.ts";
 import { missingOf } from "./completeness.ts";
 import { classifyText, extractIndicators, hostOf, isRetractionOrCounterNotice } from "./freetext.ts";
 import { type Mail, originalMessageOf, reporterDomains, reporterOfMail, sendingIpOf } from "./mail.ts";
@@ -26,7 +34,7 @@ export interface Complaint {
   /** Headers of a forwarded/pasted offending message, when present. */
   original?: { headers: Headers; complete: boolean; headerText: string; pasted?: boolean };
   /** Key-value attachments (YAML "ip: …, uri: …") some robots add. */
-  keyValues: Record<string, string>[];
+  keyValues: ReadonlyMap<string, string>[];
   messageId?: string;
   /** The reporter's sentence "complaint about message from 1.2.3.4" (Hotmail JMRP). */
   statedSource?: string;
@@ -49,7 +57,7 @@ export function complaintFromMail(mail: Mail, context: ParseContext = {}, timeZo
   const keyValues = mail.leaves
     .filter((p) => p.contentType.startsWith("text/plain") && p.filename && /\.(txt|ya?ml)$/i.test(p.filename))
     .map((p) => readKeyValues(partText(p)))
-    .filter((kv) => Object.keys(kv).some((k) => /^(ip|src_ip|source_ip|uri|url|source)$/.test(k)));
+    .filter((kv) => [...kv.keys()].some((k) => /^(ip|src_ip|source_ip|uri|url|source)$/.test(k)));
   const jmrp = /complaint about message from ([0-9a-fA-F:.]+)/i.exec(mail.subject)?.[1];
   return {
     subjectLine: mail.subject,
@@ -130,19 +138,22 @@ export function parsePlain(c: Complaint): ParseResult {
   }
   if (events.length === 0) {
     for (const kv of c.keyValues) {
-      const ip = normalizeIp(kv.ip ?? kv.src_ip ?? kv.source_ip ?? kv.source);
-      const url = [kv.uri, kv.url, kv.source].find((u) => u && /^(https?|ftp):\/\//i.test(u));
+      const at = (...names: string[]) => names.map((n) => kv.get(n)).find((v) => v !== undefined);
+      const ip = normalizeIp(at("ip", "src_ip", "source_ip", "source"));
+      const url = [kv.get("uri"), kv.get("url"), kv.get("source")].find(
+        (u) => u && /^(https?|ftp):\/\//i.test(u),
+      );
       if (!ip && !url) continue;
       add(
-        { ip, url, domain: kv.domain?.toLowerCase() },
-        parseDate(kv.first_seen ?? kv.date ?? kv.timestamp ?? kv.last_seen),
-        { attachment: kv, found_in: "key-value attachment" },
+        { ip, url, domain: kv.get("domain")?.toLowerCase() },
+        parseDate(at("first_seen", "date", "timestamp", "last_seen")),
+        { attachment: recordOf(kv), found_in: "key-value attachment" },
       );
     }
   }
   if (events.length === 0) {
     for (const row of embeddedTable(c.text))
-      add(row.subject, row.occurredAt, { row: row.raw, found_in: "table in the body" });
+      add(row.subject, row.occurredAt, { row: recordOf(row.raw), found_in: "table in the body" });
   }
   let format = stated ? "jmrp" : "plain";
   if (events.length === 0) {
@@ -211,7 +222,7 @@ export function parsePlain(c: Complaint): ParseResult {
 interface TableRow {
   subject: Subject;
   occurredAt: Date | null;
-  raw: Record<string, string>;
+  raw: ReadonlyMap<string, string>;
 }
 
 /** A CSV table pasted in the body ("asn","ip","timestamp","port",...) as national CERTs send. */
@@ -231,10 +242,11 @@ function embeddedTable(text: string): TableRow[] {
       const cells = split(line);
       const ip = normalizeIp(cells[ipCol]);
       if (!ip) continue;
-      const raw = Object.fromEntries(head.map((h, k) => [h, cells[k] ?? ""]));
-      const ts = raw.timestamp ?? raw.time ?? raw.date ?? raw.first_seen;
+      const raw = new Map(head.map((h, k) => [h, cells[k] ?? ""]));
+      const at = (...names: string[]) => names.map((n) => raw.get(n)).find((v) => v !== undefined);
+      const ts = at("timestamp", "time", "date", "first_seen");
       rows.push({
-        subject: { ip, port: normalizePort(raw.port ?? raw.src_port) },
+        subject: { ip, port: normalizePort(at("port", "src_port")) },
         occurredAt: parseDate(ts),
         raw,
       });

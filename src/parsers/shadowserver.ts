@@ -8,7 +8,7 @@
  */
 import { Unzip, UnzipInflate } from "fflate";
 import type { Category } from "../taxonomy.ts";
-import { normalizeIp, normalizePort, ReportFormatError } from "./common.ts";
+import { normalizeIp, normalizePort, ReportFormatError, setField } from "./common.ts";
 import {
   classifyShadowserverType,
   reportTypeFromColumns,
@@ -311,7 +311,7 @@ export function* shadowserverCsvSteps(
     for (let i = 0; i < columns.length; i++) {
       const v = row[i];
       if (v !== undefined && v !== "" && i !== ipCol && i !== tsCol && !descriptive[i])
-        details[columns[i]!] = v;
+        setField(details, columns[i]!, v);
     }
     const subject: { ip?: string; port?: number; url?: string; domain?: string } = {};
     if (ip) subject.ip = ip;

@@ -74,7 +74,7 @@ export function forwardedHeaders(
   let bestReceived = 0;
   for (let i = 0; i < lines.length; i++) {
     // A block is quoted (">", "> >") and/or indented alike on every line; continuation lines go deeper.
-    const first = /^((?:>\s?)*)([ \t]*)(.*)$/.exec(lines[i]!)!;
+    const first = /^((?:>\s?)*)([ \t]*)(.*)$/s.exec(lines[i]!)!;
     const quote = first[1]!.replace(/\s/g, "");
     const indent = first[2]!.length;
     if (!HEADER_LINE.test(first[3]!)) continue;
@@ -82,7 +82,7 @@ export function forwardedHeaders(
     let received = 0;
     let j = i;
     for (; j < lines.length && block.length < MAX_BLOCK_LINES; j++) {
-      const m = /^((?:>\s?)*)([ \t]*)(.*)$/.exec(lines[j]!)!;
+      const m = /^((?:>\s?)*)([ \t]*)(.*)$/s.exec(lines[j]!)!;
       if (m[1]!.replace(/\s/g, "") !== quote) break;
       // "> Received:" and ">\tby ..." differ only in the whitespace after the quote marks.
       const space = (m[1]!.match(/\s/g)?.length ?? 0) - (first[1]!.match(/\s/g)?.length ?? 0) + m[2]!.length;

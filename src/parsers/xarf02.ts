@@ -54,29 +54,37 @@ function findReportPart(mail: Mail): MimePart | undefined {
   });
 }
 
+/**
+ * Largest report.txt read as YAML; a bigger one is read line by line. Real ones are a few hundred bytes,
+ * and the YAML reader's cost grows faster than the text on hostile input (a long run of "[" or '"').
+ */
+export const XARF_YAML_MAX_BYTES = 16 * 1024;
+
 /** Reads "Key: value" YAML leniently: duplicate keys allowed, aliases bounded; line-based when YAML fails. */
-export function readKeyValues(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+export function readKeyValues(text: string): Map<string, string> {
+  const out = new Map<string, string>();
   let doc: unknown;
-  try {
-    doc = parseYaml(text.replace(/^\uFEFF/, ""), {
-      uniqueKeys: false,
-      maxAliasCount: 10,
-      prettyErrors: false,
-    });
-  } catch {
-    doc = undefined;
+  if (text.length <= XARF_YAML_MAX_BYTES) {
+    try {
+      doc = parseYaml(text.replace(/^\uFEFF/, ""), {
+        uniqueKeys: false,
+        maxAliasCount: 10,
+        prettyErrors: false,
+      });
+    } catch {
+      doc = undefined;
+    }
   }
   if (doc && typeof doc === "object" && !Array.isArray(doc)) {
     for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-      if (v === null || v === undefined) out[k.toLowerCase()] = "";
-      else if (typeof v === "object") out[k.toLowerCase()] = JSON.stringify(v);
-      else out[k.toLowerCase()] = String(v);
+      if (v === null || v === undefined) out.set(k.toLowerCase(), "");
+      else if (typeof v === "object") out.set(k.toLowerCase(), JSON.stringify(v));
+      else out.set(k.toLowerCase(), String(v));
     }
     return out;
   }
   for (const f of parseHeaderBlock(text.replace(/^---\s*$/m, "")))
-    if (!(f.name in out)) out[f.name] = f.value.trim();
+    if (!out.has(f.name)) out.set(f.name, f.value.trim());
   return out;
 }
 
@@ -84,12 +92,12 @@ export function parseXarf02(mail: Mail): ParseResult {
   const part = findReportPart(mail);
   if (!part) throw new ReportFormatError("X-ARF mail without a report.txt part");
   const kv = readKeyValues(partText(part));
-  const reportType = (kv["report-type"] ?? "").trim().toLowerCase();
+  const reportType = (kv.get("report-type") ?? "").trim().toLowerCase();
   if (!reportType) throw new ReportFormatError("X-ARF report.txt without Report-Type");
   const { category, unknownLabel } = categoryOrOther(REPORT_TYPES, reportType);
 
-  const source = (kv.source ?? "").trim();
-  const sourceType = (kv["source-type"] ?? "").trim().toLowerCase();
+  const source = (kv.get("source") ?? "").trim();
+  const sourceType = (kv.get("source-type") ?? "").trim().toLowerCase();
   const subject: { ip?: string; port?: number; url?: string; domain?: string } = {};
   const asUrl = source.replace(/^(https?|ftp):\s*\/\s*\//i, "$1://");
   if (/^(ipv4|ipv6|ip-address|ip)$/.test(sourceType) || (!sourceType && normalizeIp(source))) {
@@ -101,29 +109,29 @@ export function parseXarf02(mail: Mail): ParseResult {
   } else if (source) {
     subject.domain = source.toLowerCase();
   }
-  subject.port = normalizePort(kv.port ?? kv.ports ?? kv["destination-port"]);
-  const download = (kv["download-link"] ?? "").replace(/^(https?|ftp):\s*\/\s*\//i, "$1://");
+  subject.port = normalizePort(kv.get("port") ?? kv.get("ports") ?? kv.get("destination-port"));
+  const download = (kv.get("download-link") ?? "").replace(/^(https?|ftp):\s*\/\s*\//i, "$1://");
   if (!subject.url && /^(https?|ftp):\/\//i.test(download)) subject.url = download;
   if (!subject.ip && !subject.url && !subject.domain)
     throw new ReportFormatError("X-ARF report without a Source");
 
-  const event = makeEvent(category, subject, parseDate(kv.date), {
-    xarfVersion: kv.version,
-    xarfCategory: kv.category,
+  const event = makeEvent(category, subject, parseDate(kv.get("date")), {
+    xarfVersion: kv.get("version"),
+    xarfCategory: kv.get("category"),
     reportType,
     source_category: unknownLabel,
-    service: kv.service,
+    service: kv.get("service"),
     sourceType: sourceType || undefined,
-    reportId: kv["report-id"],
-    userAgent: kv["user-agent"],
-    schemaUrl: kv["schema-url"],
-    downloadLink: kv["download-link"],
-    dnsbl: kv.dnsbl,
+    reportId: kv.get("report-id"),
+    userAgent: kv.get("user-agent"),
+    schemaUrl: kv.get("schema-url"),
+    downloadLink: kv.get("download-link"),
+    dnsbl: kv.get("dnsbl"),
     evidence: evidenceOf(mail, part),
   });
   const fromMail = reporterOfMail(mail);
   const reporter: Reporter = { ...fromMail };
-  const reportedFrom = emailOf(kv["reported-from"]);
+  const reportedFrom = emailOf(kv.get("reported-from"));
   if (reportedFrom) reporter.email = reportedFrom;
   return {
     format: "xarf-0.2",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { findAbuseEmail, readRdapNetwork } from "./rdap.ts";
+import { findAbuseEmail, RDAP_MAX_ENTITIES_PER_LEVEL, readRdapNetwork } from "./rdap.ts";
 
 const card = (email: string) => [
   "vcard",
@@ -59,4 +59,22 @@ test("an ip network object gives its range, handle and name; anything else is no
     "198.51.100.7",
     "no range: the address itself",
   );
+});
+
+test("an RDAP answer with a huge list of entities is read up to RDAP_MAX_ENTITIES_PER_LEVEL per level, without a throw", () => {
+  const filler = Array.from({ length: 300_000 }, () => ({ roles: ["registrant"] }));
+  const within = [
+    ...filler.slice(0, RDAP_MAX_ENTITIES_PER_LEVEL - 1),
+    { roles: ["abuse"], vcardArray: card("a@within.example") },
+  ];
+  assert.equal(findAbuseEmail(within), "a@within.example");
+  const beyond = [...filler, { roles: ["abuse"], vcardArray: card("a@beyond.example") }];
+  assert.equal(findAbuseEmail(beyond), null);
+  const nested = [
+    {
+      roles: ["registrant"],
+      entities: [...filler, { roles: ["abuse"], vcardArray: card("a@deep.example") }],
+    },
+  ];
+  assert.equal(findAbuseEmail(nested), null);
 });

@@ -33,19 +33,23 @@ function emailOf(entity: Entity): string | null {
   return null;
 }
 
+/** Entities read per level of an RDAP answer: a registry's answer names a handful; a huge one is cut. */
+export const RDAP_MAX_ENTITIES_PER_LEVEL = 1000;
+
 /** The first abuse e-mail address among the entities, searched breadth-first (the nearest wins). */
 export function findAbuseEmail(entities: unknown): string | null {
   let level: unknown[] = Array.isArray(entities) ? entities : [];
   for (let depth = 0; depth < 5 && level.length > 0; depth++) {
     const next: unknown[] = [];
-    for (const e of level) {
+    for (const e of level.slice(0, RDAP_MAX_ENTITIES_PER_LEVEL)) {
       if (typeof e !== "object" || e === null) continue;
       const entity = e as Entity;
       if (Array.isArray(entity.roles) && entity.roles.includes("abuse")) {
         const email = emailOf(entity);
         if (email) return email;
       }
-      if (Array.isArray(entity.entities)) next.push(...entity.entities);
+      if (Array.isArray(entity.entities) && next.length < RDAP_MAX_ENTITIES_PER_LEVEL)
+        next.push(...entity.entities.slice(0, RDAP_MAX_ENTITIES_PER_LEVEL));
     }
     level = next;
   }

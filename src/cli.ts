@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { startDesk, withServices } from "./app.ts";
 import { verifyAuditLog } from "./audit.ts";
 import { createToken, createUser } from "./auth/auth.store.ts";
+import { userCommands } from "./auth/cli.ts";
 import { ROLES } from "./auth/roles.ts";
 import { caseCommands } from "./cases/cli.ts";
 import { CLI_ACTOR, cliContext, setup, withDatabase } from "./command.ts";
@@ -114,9 +115,10 @@ user
   .requiredOption("--email <email>", "the user's e-mail address (their sign-in name)")
   .addOption(new Option("--role <role>", "the user's role").choices(ROLES).makeOptionMandatory())
   .option("--name <name>", "full name")
-  .action(async (opts: { email: string; role: string; name?: string }, cmd: Command) => {
+  .option("--brand <brand...>", "limit the user to these brands (default: every brand)")
+  .action(async (opts: { email: string; role: string; name?: string; brand?: string[] }, cmd: Command) => {
     await withDatabase(cmd, async (conn) => {
-      const result = await createUser(conn.db, CLI_ACTOR, opts);
+      const result = await createUser(conn.db, CLI_ACTOR, { ...opts, brands: opts.brand ?? null });
       if (!result.ok) throw new UserError(result.error.message);
       process.stdout.write(
         `user ${result.value.email} (${result.value.role}) created; one-time password:\n${result.value.password}\n`,
@@ -138,6 +140,7 @@ token
   .option("--service", "a token of no person, for a machine: it can never approve or take a severe step")
   .addOption(new Option("--scope <scope>", "read: the token may only read").choices(["read", "write"]))
   .option("--expires <date>", "when the token stops working (ISO date or time)")
+  .option("--brand <brand...>", "limit the token to these brands (within its person's)")
   .action(
     async (
       opts: {
@@ -147,6 +150,7 @@ token
         service?: boolean;
         scope?: "read" | "write";
         expires?: string;
+        brand?: string[];
       },
       cmd: Command,
     ) => {
@@ -165,12 +169,13 @@ token
           user: opts.user,
           scope: opts.scope,
           expiresAt,
+          brands: opts.brand,
         });
         if (!result.ok) throw new UserError(result.error.message);
         const v = result.value;
         const who = v.user ? `of ${v.user}` : "of no person (service)";
         process.stdout.write(
-          `API token "${v.name}" ${who}, role ${v.role}, scope ${v.scope}${v.expires_at ? `, until ${v.expires_at.toISOString()}` : ""}; it is shown only now:\n${v.token}\n`,
+          `API token "${v.name}" ${who}, role ${v.role}, scope ${v.scope}${v.brands ? `, brands ${v.brands.join(", ")}` : ""}${v.expires_at ? `, until ${v.expires_at.toISOString()}` : ""}; it is shown only now:\n${v.token}\n`,
         );
       });
     },
@@ -235,6 +240,7 @@ program
     });
   });
 
+userCommands(program, user, token, cliContext);
 intakeCommands(program, cliContext);
 inventoryCommands(program, cliContext);
 caseCommands(program, cliContext);

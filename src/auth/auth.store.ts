@@ -1,5 +1,5 @@
 /** Users, API tokens, console sessions and role settings in the database. */
-import type { Transaction } from "kysely";
+import { type Expression, type SqlBool, sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
@@ -73,6 +73,12 @@ async function findUserRow(db: Db, ref: string | number) {
     : q.where("email", "=", ref.trim().toLowerCase()).executeTakeFirst();
 }
 
+/** A user `by` may manage: any user, or for a brand-limited admin one within their brands. */
+async function findManagedUser(db: Db, by: Actor, ref: string | number) {
+  const user = await findUserRow(db, ref);
+  return user && scopeWithin(user.brands, by.brands) ? user : undefined;
+}
+
 const noUser = (ref: string | number) =>
   fail(404, `there is no user ${ref}; \`abusedesk user create --email E --role R\` makes one`);
 
@@ -133,8 +139,22 @@ export interface UserView {
   disabled_at: Date | null;
 }
 
-export async function listUsers(db: DB): Promise<UserView[]> {
-  const rows = await db.selectFrom("users").selectAll().orderBy("email").execute();
+/**
+ * Users an admin may see: every user, or for a brand-limited admin the users limited to brands within
+ * theirs (whom they may manage; a user of every brand is beyond them).
+ */
+function usersWithin(scope: BrandScope, column: string): Expression<SqlBool> {
+  if (scope === null) return sql<SqlBool>`true`;
+  return sql<SqlBool>`(${sql.ref(column)} is not null and ${sql.ref(column)} <@ ${[...scope]}::text[])`;
+}
+
+export async function listUsers(db: DB, by: Actor): Promise<UserView[]> {
+  const rows = await db
+    .selectFrom("users")
+    .selectAll()
+    .where(usersWithin(by.brands, "users.brands"))
+    .orderBy("email")
+    .execute();
   return rows.map((u) => ({
     id: u.id,
     email: u.email,
@@ -160,7 +180,7 @@ export async function resetPassword(
   const password = oneTimePassword();
   const passwordHash = await hashPassword(password);
   return db.transaction().execute(async (trx) => {
-    const user = await findUserRow(trx, ref);
+    const user = await findManagedUser(trx, by, ref);
     if (!user) return noUser(ref);
     await trx
       .updateTable("users")
@@ -209,7 +229,7 @@ export async function setUserBrands(
   if (!scopeWithin(checked, by.brands))
     return fail(403, `you may only give a user brands within your own (${describeScope(by.brands)})`);
   return db.transaction().execute(async (trx) => {
-    const user = await findUserRow(trx, ref);
+    const user = await findManagedUser(trx, by, ref);
     if (!user) return noUser(ref);
     await trx.updateTable("users").set({ brands: checked }).where("id", "=", user.id).execute();
     await appendAudit(trx, {
@@ -230,7 +250,7 @@ export async function resetTotp(
   ref: string | number,
 ): Promise<Result<{ id: number; email: string }>> {
   return db.transaction().execute(async (trx) => {
-    const user = await findUserRow(trx, ref);
+    const user = await findManagedUser(trx, by, ref);
     if (!user) return noUser(ref);
     await trx
       .updateTable("users")
@@ -388,6 +408,13 @@ function seesAllTokens(actor: Actor): boolean {
   return can(actor.role, "admin");
 }
 
+/** The tokens a brand-limited admin sees: those of people within their brands, and services' within them. */
+function tokensWithin(scope: BrandScope): Expression<SqlBool> {
+  if (scope === null) return sql<SqlBool>`true`;
+  return sql<SqlBool>`((t.user_id is null and t.brands is not null and t.brands <@ ${[...scope]}::text[])
+    or ${usersWithin(scope, "u.brands")})`;
+}
+
 function selectTokens(db: Db) {
   return db
     .selectFrom("api_tokens as t")
@@ -428,7 +455,8 @@ export async function listTokens(
   f: { user?: string | undefined; state?: TokenState | undefined; after?: number | undefined; limit: number },
 ): Promise<Result<{ items: TokenView[]; total: number; next: number | undefined }>> {
   let q = selectTokens(db);
-  if (!seesAllTokens(actor)) {
+  if (seesAllTokens(actor)) q = q.where(tokensWithin(actor.brands));
+  else {
     q =
       actor.userId === null
         ? q.where("t.id", "=", actor.kind === "token" ? actor.id : -1)
@@ -480,7 +508,16 @@ export async function revokeToken(db: DB, actor: Actor, id: number): Promise<Res
       (row.user_id !== null
         ? row.user_id === actor.userId
         : actor.kind === "token" && actor.userId === null && actor.id === row.id);
-    if (!row || !(own || seesAllTokens(actor)))
+    const visible =
+      row !== undefined &&
+      seesAllTokens(actor) &&
+      (actor.brands === null ||
+        (await selectTokens(trx)
+          .select("t.id")
+          .where("t.id", "=", id)
+          .where(tokensWithin(actor.brands))
+          .executeTakeFirst()) !== undefined);
+    if (!row || !(own || visible))
       return fail(404, `there is no token ${id} of yours; \`abusedesk token list\` shows them`);
     if (row.revoked_at)
       return fail(409, `token ${id} was revoked already, at ${row.revoked_at.toISOString()}`);

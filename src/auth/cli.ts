@@ -46,7 +46,7 @@ export function userCommands(program: Command, user: Command, token: Command, ct
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await ctx.withDatabase(cmd, async (conn) => {
-        const users = await listUsers(conn.db);
+        const users = await listUsers(conn.db, ctx.actor);
         if (opts.json) return void process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
         process.stdout.write(
           table(

@@ -88,8 +88,8 @@ export const authApi: RouteModule = (app, { db }) => {
         response: { 200: z.object({ items: z.array(UserView), next_cursor: z.null(), total: z.number() }) },
       },
     },
-    async () => {
-      const items = await listUsers(db);
+    async (req) => {
+      const items = await listUsers(db, actorOf(req));
       return { items, next_cursor: null, total: items.length };
     },
   );

@@ -226,7 +226,9 @@ test("console sign-in sets an HttpOnly SameSite session cookie and shows the sig
     headers: { cookie: session, "x-csrf-token": `${csrfToken}x` },
   });
   assert.equal(wrong.status, 403);
-  const me = await fetch(`${t.baseUrl}/api/v1/me`, { headers: { cookie: session, "x-csrf-token": csrfToken } });
+  const me = await fetch(`${t.baseUrl}/api/v1/me`, {
+    headers: { cookie: session, "x-csrf-token": csrfToken },
+  });
   assert.equal(me.status, 200);
   assert.equal(((await me.json()) as { name: string }).name, "sup@x2com.nl");
 

@@ -408,11 +408,15 @@ function seesAllTokens(actor: Actor): boolean {
   return can(actor.role, "admin");
 }
 
-/** The tokens a brand-limited admin sees: those of people within their brands, and services' within them. */
-function tokensWithin(scope: BrandScope): Expression<SqlBool> {
+/**
+ * The tokens a brand-limited admin sees: their own, those of people within their brands, and services'
+ * within them.
+ */
+function tokensWithin(actor: Actor): Expression<SqlBool> {
+  const scope = actor.brands;
   if (scope === null) return sql<SqlBool>`true`;
   return sql<SqlBool>`((t.user_id is null and t.brands is not null and t.brands <@ ${[...scope]}::text[])
-    or ${usersWithin(scope, "u.brands")})`;
+    or t.user_id = ${actor.userId ?? -1} or ${usersWithin(scope, "u.brands")})`;
 }
 
 function selectTokens(db: Db) {
@@ -455,7 +459,7 @@ export async function listTokens(
   f: { user?: string | undefined; state?: TokenState | undefined; after?: number | undefined; limit: number },
 ): Promise<Result<{ items: TokenView[]; total: number; next: number | undefined }>> {
   let q = selectTokens(db);
-  if (seesAllTokens(actor)) q = q.where(tokensWithin(actor.brands));
+  if (seesAllTokens(actor)) q = q.where(tokensWithin(actor));
   else {
     q =
       actor.userId === null
@@ -515,7 +519,7 @@ export async function revokeToken(db: DB, actor: Actor, id: number): Promise<Res
         (await selectTokens(trx)
           .select("t.id")
           .where("t.id", "=", id)
-          .where(tokensWithin(actor.brands))
+          .where(tokensWithin(actor))
           .executeTakeFirst()) !== undefined);
     if (!row || !(own || visible))
       return fail(404, `there is no token ${id} of yours; \`abusedesk token list\` shows them`);

@@ -234,7 +234,8 @@ async function loadDemoWithAdmin(services: Services, log: Logger) {
     if (admin.ok) {
       process.stdout.write(
         `\nDemo admin: ${admin.value.email}  one-time password: ${admin.value.password}\n` +
-          "(shown once; create more with `npx abusedesk user create --email E --role R`)\n\n",
+          "(it works for one sign-in, which asks you to choose your own password; create more people with\n" +
+          "`npx abusedesk user create --email E --role R`)\n\n",
       );
     }
   }

@@ -36,6 +36,18 @@ const program = new Command()
   )
   .showHelpAfterError();
 
+/** `start`'s own flags (the rest of the config comes from the environment, see config.ts). */
+interface StartOptions {
+  http?: string;
+  smtp?: string;
+  role?: string;
+  demo?: boolean;
+  signInRateAddress?: string;
+  signInRateAccount?: string;
+  publicRate?: string;
+  trustProxy?: string;
+}
+
 program
   .command("start")
   .description("start abusedesk: HTTP (API and console), SMTP intake and workers")
@@ -45,12 +57,20 @@ program
     new Option("--role <role>", "which part this process plays").choices(["all", "web", "smtp", "worker"]),
   )
   .option("--demo", "load the demo brands and customers")
-  .action(async (opts: { http?: string; smtp?: string; role?: string; demo?: boolean }, cmd: Command) => {
+  .option("--sign-in-rate-address <rate>", "sign-in attempts per client address, e.g. 30/15m")
+  .option("--sign-in-rate-account <rate>", "sign-in attempts per account, e.g. 10/15m")
+  .option("--public-rate <rate>", "requests per client address on public routes, e.g. 60/1m")
+  .option("--trust-proxy <addresses>", "reverse proxies whose X-Forwarded-For is believed (comma-separated)")
+  .action(async (opts: StartOptions, cmd: Command) => {
     const { config, log } = setup(cmd, "info", {
       http: opts.http,
       smtp: opts.smtp,
       role: opts.role,
       demo: opts.demo,
+      signInRateAddress: opts.signInRateAddress,
+      signInRateAccount: opts.signInRateAccount,
+      publicRate: opts.publicRate,
+      trustProxy: opts.trustProxy,
     });
     const desk = await startDesk(config, log);
     const where = [

@@ -443,6 +443,20 @@ test("forms without their CSRF token are refused; the sign-in page speaks Dutch 
   assert.equal(forged.status, 403);
   assert.equal(b.cookies.has("abusedesk_session"), false);
   assert.equal((await b.signIn(hal.email, hal.password)).status, 303);
+  // Hostile input gets a clear answer, never a 500.
+  const nul = await browser().submit("/login", "/login", {
+    email: "hal\u0000@x2com.nl",
+    password: "x\u0000",
+  });
+  assert.equal(nul.status, 401);
+  assert.equal((await t.api("admin", "/api/v1/tokens?user=a%00b")).status, 404);
+  const badUser = await t.api("admin", "/api/v1/users", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "x\u0000y@x2com.nl", role: "agent" }),
+  });
+  assert.equal(badUser.status, 422);
+  assert.match((await json(badUser)).message, /is not an e-mail address/);
   const change = await b.post("/account/password", {
     current: hal.password,
     password: "a different sentence here",

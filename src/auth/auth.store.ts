@@ -70,7 +70,7 @@ async function findUserRow(db: Db, ref: string | number) {
   const q = db.selectFrom("users").selectAll();
   return typeof ref === "number"
     ? q.where("id", "=", ref).executeTakeFirst()
-    : q.where("email", "=", ref.trim().toLowerCase()).executeTakeFirst();
+    : q.where("email", "=", pgText(ref.trim().toLowerCase())).executeTakeFirst();
 }
 
 /** A user `by` may manage: any user, or for a brand-limited admin one within their brands. */
@@ -90,7 +90,7 @@ export async function createUser(
   const role = checkRole(input.role);
   if (!role.ok) return role;
   const email = input.email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+  if (!/^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u.test(email))
     return fail(422, `"${pgText(input.email)}" is not an e-mail address; give one such as jan@example.nl`);
   let brands: string[] | null = null;
   if (input.brands) {
@@ -303,7 +303,7 @@ export async function createToken(db: DB, by: Actor, input: TokenInput): Promise
       .where("disabled_at", "is", null);
     owner = await (typeof input.user === "number"
       ? q.where("id", "=", input.user)
-      : q.where("email", "=", input.user.trim().toLowerCase())
+      : q.where("email", "=", pgText(input.user.trim().toLowerCase()))
     ).executeTakeFirst();
     if (!owner)
       return fail(

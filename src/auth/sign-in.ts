@@ -8,6 +8,7 @@ import { sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { DB } from "../db/index.ts";
 import type { Database, User } from "../db/schema.ts";
+import { pgText } from "../db/text.ts";
 import { type Failure, ok, type Result } from "../errors.ts";
 import { type Actor, startSession, storeChosenPassword, totpRequiredRoles } from "./auth.store.ts";
 import { newSecret, passwordWeakness, sha256Hex, verifyPassword, type Weakness } from "./passwords.ts";
@@ -109,7 +110,7 @@ export async function signIn(
   const user = await db
     .selectFrom("users")
     .selectAll()
-    .where("email", "=", email.trim().toLowerCase())
+    .where("email", "=", pgText(email.trim().toLowerCase()))
     .where("disabled_at", "is", null)
     .executeTakeFirst();
   const valid = await verifyPassword(password, user?.password_hash ?? NO_USER_HASH);

@@ -3,7 +3,6 @@
  * approve, add notes, assign, record facts, merge and split. Each is one transaction that locks the case,
  * checks, changes and writes its audit entry (actor and reason) together.
  */
-
 import { sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";

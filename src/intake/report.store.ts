@@ -3,7 +3,6 @@
  * any door acknowledges it. The same bytes are one report; the queue of reports still to be processed is
  * the table itself (state 'processing'), taken with SKIP LOCKED under a lease so no two workers process one.
  */
-
 import { createHash } from "node:crypto";
 import { type Expression, type ExpressionBuilder, type SqlBool, sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";

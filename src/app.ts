@@ -6,7 +6,8 @@ import type { Logger } from "pino";
 import client from "prom-client";
 import { appendAudit } from "./audit.ts";
 import { createUser, SYSTEM } from "./auth/auth.store.ts";
-import { authApi, signInWeb } from "./auth/routes.ts";
+import { authApi } from "./auth/routes.ts";
+import { signInWeb } from "./auth/web.ts";
 import { brandsApi } from "./brands.ts";
 import { createCaseGrouper } from "./cases/grouping.ts";
 import { casesApi } from "./cases/routes.ts";
@@ -282,7 +283,8 @@ async function loadDemoWithAdmin(services: Services, log: Logger) {
     if (admin.ok) {
       process.stdout.write(
         `\nDemo admin: ${admin.value.email}  one-time password: ${admin.value.password}\n` +
-          "(shown once; create more with `npx abusedesk user create --email E --role R`)\n\n",
+          "(it works for one sign-in, which asks you to choose your own password; create more people with\n" +
+          "`npx abusedesk user create --email E --role R`)\n\n",
       );
     }
   }

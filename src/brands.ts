@@ -3,6 +3,8 @@ import type { Transaction } from "kysely";
 import { z } from "zod";
 import { appendAudit } from "./audit.ts";
 import type { Actor } from "./auth/auth.store.ts";
+import { actorOf } from "./auth/http.ts";
+import { type BrandScope, EVERY_BRAND, inBrandScope } from "./auth/scope.ts";
 import type { DB } from "./db/index.ts";
 import type { Database } from "./db/schema.ts";
 import type { RouteModule } from "./server.ts";
@@ -128,8 +130,13 @@ export interface BrandView {
   abuse_addresses: string[];
 }
 
-export async function listBrands(db: DB): Promise<BrandView[]> {
-  const brands = await db.selectFrom("brands").selectAll().orderBy("id").execute();
+export async function listBrands(db: DB, scope: BrandScope = EVERY_BRAND): Promise<BrandView[]> {
+  const brands = await db
+    .selectFrom("brands")
+    .selectAll()
+    .where(inBrandScope(scope, "brands.id"))
+    .orderBy("id")
+    .execute();
   const addresses = await db.selectFrom("brand_addresses").selectAll().orderBy("address").execute();
   return brands.map((b) => ({
     id: b.id,
@@ -162,8 +169,8 @@ export const brandsApi: RouteModule = (app, { db }) => {
         response: { 200: z.object({ items: z.array(BrandView), next_cursor: z.null(), total: z.number() }) },
       },
     },
-    async () => {
-      const items = await listBrands(db);
+    async (req) => {
+      const items = await listBrands(db, actorOf(req).brands);
       return { items, next_cursor: null, total: items.length };
     },
   );

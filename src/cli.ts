@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import { startDesk, withServices } from "./app.ts";
 import { verifyAuditLog } from "./audit.ts";
 import { createToken, createUser } from "./auth/auth.store.ts";
+import { userCommands } from "./auth/cli.ts";
 import { ROLES } from "./auth/roles.ts";
 import { caseCommands } from "./cases/cli.ts";
 import { classificationCommands } from "./classification/cli.ts";
@@ -27,6 +28,10 @@ interface StartOptions {
   smtpConnectionsPerMinute?: string;
   smtpMessagesPerMinute?: string;
   smtpRateExempt?: string;
+  signInRateAddress?: string;
+  signInRateAccount?: string;
+  publicRate?: string;
+  trustProxy?: string;
 }
 
 const program = new Command()
@@ -79,6 +84,10 @@ program
     "--smtp-rate-exempt <networks>",
     "addresses no SMTP rate limit applies to (default 127.0.0.0/8,::1)",
   )
+  .option("--sign-in-rate-address <rate>", "sign-in attempts per client address, e.g. 30/15m")
+  .option("--sign-in-rate-account <rate>", "sign-in attempts per account, e.g. 10/15m")
+  .option("--public-rate <rate>", "requests per client address on public routes, e.g. 60/1m")
+  .option("--trust-proxy <addresses>", "reverse proxies whose X-Forwarded-For is believed (comma-separated)")
   .action(async (opts: StartOptions, cmd: Command) => {
     const { config, log } = setup(cmd, "info", {
       http: opts.http,
@@ -91,6 +100,10 @@ program
       smtpConnectionsPerMinute: opts.smtpConnectionsPerMinute,
       smtpMessagesPerMinute: opts.smtpMessagesPerMinute,
       smtpRateExempt: opts.smtpRateExempt,
+      signInRateAddress: opts.signInRateAddress,
+      signInRateAccount: opts.signInRateAccount,
+      publicRate: opts.publicRate,
+      trustProxy: opts.trustProxy,
     });
     // Signals are taken from the first moment: a Ctrl-C while starting stops in order once started.
     let signalled: string | null = null;
@@ -159,9 +172,10 @@ user
   .requiredOption("--email <email>", "the user's e-mail address (their sign-in name)")
   .addOption(new Option("--role <role>", "the user's role").choices(ROLES).makeOptionMandatory())
   .option("--name <name>", "full name")
-  .action(async (opts: { email: string; role: string; name?: string }, cmd: Command) => {
+  .option("--brand <brand...>", "limit the user to these brands (default: every brand)")
+  .action(async (opts: { email: string; role: string; name?: string; brand?: string[] }, cmd: Command) => {
     await withDatabase(cmd, async (conn) => {
-      const result = await createUser(conn.db, CLI_ACTOR, opts);
+      const result = await createUser(conn.db, CLI_ACTOR, { ...opts, brands: opts.brand ?? null });
       if (!result.ok) throw new UserError(result.error.message);
       process.stdout.write(
         `user ${result.value.email} (${result.value.role}) created; one-time password:\n${result.value.password}\n`,
@@ -183,6 +197,7 @@ token
   .option("--service", "a token of no person, for a machine: it can never approve or take a severe step")
   .addOption(new Option("--scope <scope>", "read: the token may only read").choices(["read", "write"]))
   .option("--expires <date>", "when the token stops working (ISO date or time)")
+  .option("--brand <brand...>", "limit the token to these brands (within its person's)")
   .action(
     async (
       opts: {
@@ -192,6 +207,7 @@ token
         service?: boolean;
         scope?: "read" | "write";
         expires?: string;
+        brand?: string[];
       },
       cmd: Command,
     ) => {
@@ -210,12 +226,13 @@ token
           user: opts.user,
           scope: opts.scope,
           expiresAt,
+          brands: opts.brand,
         });
         if (!result.ok) throw new UserError(result.error.message);
         const v = result.value;
         const who = v.user ? `of ${v.user}` : "of no person (service)";
         process.stdout.write(
-          `API token "${v.name}" ${who}, role ${v.role}, scope ${v.scope}${v.expires_at ? `, until ${v.expires_at.toISOString()}` : ""}; it is shown only now:\n${v.token}\n`,
+          `API token "${v.name}" ${who}, role ${v.role}, scope ${v.scope}${v.brands ? `, brands ${v.brands.join(", ")}` : ""}${v.expires_at ? `, until ${v.expires_at.toISOString()}` : ""}; it is shown only now:\n${v.token}\n`,
         );
       });
     },
@@ -282,6 +299,7 @@ program
     });
   });
 
+userCommands(program, user, token, cliContext);
 intakeCommands(program, cliContext);
 inventoryCommands(program, cliContext);
 caseCommands(program, cliContext);

@@ -21,6 +21,17 @@ const HostPort = z
 const DEFAULT_POLICY_DIR = fileURLToPath(new URL("../policy/profiles", import.meta.url));
 const DEFAULT_POLICY_DOCUMENTS_DIR = fileURLToPath(new URL("../policy/documents", import.meta.url));
 
+/** "N/DURATION": at most N per window, e.g. "10/15m", "60/1m", "1000/1h". */
+export const RateSpec = z
+  .string()
+  .regex(/^\s*\d{1,7}\s*\/\s*\d{1,6}\s*[smh]\s*$/, 'write a rate as "N/DURATION", e.g. "10/15m" or "60/1m"')
+  .transform((s) => {
+    const [count, window] = s.replace(/\s+/g, "").split("/") as [string, string];
+    const unit = { s: 1000, m: 60_000, h: 3_600_000 }[window.slice(-1) as "s" | "m" | "h"];
+    return { limit: Number(count), windowMs: Number(window.slice(0, -1)) * unit };
+  })
+  .refine((r) => r.limit > 0 && r.windowMs > 0, "a rate needs a count and a window above 0");
+
 export const ROLES_OF_PROCESS = ["all", "web", "smtp", "worker"] as const;
 
 /** The machine's fully qualified name: its host name, completed from /etc/hosts when it has no dot. */
@@ -99,6 +110,25 @@ export const ConfigSchema = z
     policyDocumentsDir: z.string().min(1).default(DEFAULT_POLICY_DOCUMENTS_DIR),
     /** Set behind a TLS-terminating proxy so that the session cookie is marked Secure. */
     secureCookies: z.boolean().default(false),
+    /** Sign-in attempts per client address (console sign-in, each step counts). */
+    signInRateAddress: RateSpec.prefault("30/15m"),
+    /** Sign-in attempts per account (e-mail address), whatever the address they come from. */
+    signInRateAccount: RateSpec.prefault("10/15m"),
+    /** Requests per client address on the public routes (notice form, portal) that use `rateLimit`. */
+    publicRate: RateSpec.prefault("60/1m"),
+    /**
+     * Behind a reverse proxy: the addresses of the proxies whose X-Forwarded-For is believed (comma-separated
+     * addresses or CIDRs), so that rate limits count the client and not the proxy. Empty: none.
+     */
+    trustProxy: z
+      .string()
+      .default("")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((p) => p.trim())
+          .filter(Boolean),
+      ),
     /** Pretty text on a terminal, JSON lines otherwise (auto), or one of them always. */
     logFormat: z.enum(LOG_FORMATS).default("auto"),
     /** PEM key and certificate for SMTP STARTTLS: both or neither. */
@@ -164,6 +194,10 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag?: string; env: stri
   },
   smtpMessagesPerMinute: { flag: "--smtp-messages-per-minute", env: "ABUSEDESK_SMTP_MESSAGES_PER_MINUTE" },
   smtpRateExempt: { flag: "--smtp-rate-exempt", env: "ABUSEDESK_SMTP_RATE_EXEMPT" },
+  signInRateAddress: { flag: "--sign-in-rate-address", env: "ABUSEDESK_SIGN_IN_RATE_ADDRESS" },
+  signInRateAccount: { flag: "--sign-in-rate-account", env: "ABUSEDESK_SIGN_IN_RATE_ACCOUNT" },
+  publicRate: { flag: "--public-rate", env: "ABUSEDESK_PUBLIC_RATE" },
+  trustProxy: { flag: "--trust-proxy", env: "ABUSEDESK_TRUST_PROXY" },
   policyDir: { env: "ABUSEDESK_POLICY_DIR" },
   policyDocumentsDir: { env: "ABUSEDESK_POLICY_DOCUMENTS_DIR" },
   secureCookies: { env: "ABUSEDESK_SECURE_COOKIES" },
@@ -220,6 +254,10 @@ export function loadConfig(
     rdapUrl: flags.rdapUrl ?? (fromEnv("rdapUrl") as string | undefined)?.trim(),
     senderProfiles: flags.senderProfiles ?? fromEnv("senderProfiles"),
     referenceDomains: flags.referenceDomains ?? fromEnv("referenceDomains"),
+    signInRateAddress: flags.signInRateAddress ?? env.ABUSEDESK_SIGN_IN_RATE_ADDRESS,
+    signInRateAccount: flags.signInRateAccount ?? env.ABUSEDESK_SIGN_IN_RATE_ACCOUNT,
+    publicRate: flags.publicRate ?? env.ABUSEDESK_PUBLIC_RATE,
+    trustProxy: flags.trustProxy ?? env.ABUSEDESK_TRUST_PROXY,
   };
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {

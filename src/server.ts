@@ -23,7 +23,7 @@ import {
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import client from "prom-client";
-import { authorize, bearerAuth, HttpError, requireDeclaredAbility } from "./auth/http.ts";
+import { authorize, bearerAuth, HttpError, requireDeclaredAbility, securityHeaders } from "./auth/http.ts";
 import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
 import { findUnstorableText, isUnstorableTextError } from "./db/text.ts";
@@ -72,13 +72,16 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
   const app = Fastify({
     loggerInstance: services.log,
     bodyLimit: 32 * 1024 * 1024,
-    trustProxy: false,
+    // Behind a proxy, the client's address (for rate limits) comes from the proxies named in the config.
+    trustProxy: services.config.trustProxy.length ? services.config.trustProxy : false,
     // One line per request, written below; Fastify's own pair of lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("actor", null);
+  // Every response, the API's, the pages', the errors' and the 404s', carries the security headers.
+  app.addHook("onSend", securityHeaders({ https: services.config.secureCookies }));
 
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);

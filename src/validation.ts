@@ -211,7 +211,10 @@ export function explainIssue(issue: IssueLike, ctx: ExplainContext): string {
         issue.format === "regex" && issue.message && !/^Invalid/.test(issue.message)
           ? issue.message
           : (FORMAT_WORDS[issue.format ?? ""] ?? hint);
-      return `${name} must be ${words.replace(/^use /, "")}`;
+      // "use a host name such as …" reads as "… must be a host name such as …"; other instructions stand.
+      if (/^use /.test(words)) return `${name} must be ${words.slice(4)}`;
+      if (/^(write|give|name|choose|list|send|enter) /.test(words)) return `${name}: ${words}`;
+      return `${name} must be ${words}`;
     }
     case "too_small":
       if (issue.origin === "string" && Number(issue.minimum) === 1)

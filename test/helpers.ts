@@ -15,7 +15,7 @@ import pino from "pino";
 import { type Desk, startDesk } from "../src/app.ts";
 import { createToken, createUser, SYSTEM } from "../src/auth/auth.store.ts";
 import type { Role } from "../src/auth/roles.ts";
-import { loadConfig } from "../src/config.ts";
+import { type ConfigInput, loadConfig } from "../src/config.ts";
 import { useEmbeddedPostgres } from "../src/db/embedded.ts";
 import { type Connection, connect, migrate } from "../src/db/index.ts";
 
@@ -93,7 +93,12 @@ export interface TestDesk {
 
 /** abusedesk started in this process on free loopback ports, on a fresh database. */
 export async function startTestDesk(
-  opts: { demo?: boolean; role?: "all" | "web" | "smtp" | "worker" } = {},
+  opts: {
+    demo?: boolean;
+    role?: "all" | "web" | "smtp" | "worker";
+    /** Other settings, as flags would give them (e.g. rate limits). */
+    config?: Partial<ConfigInput>;
+  } = {},
 ): Promise<TestDesk> {
   const tdb = await testDatabase();
   const config = loadConfig(
@@ -104,6 +109,7 @@ export async function startTestDesk(
       role: opts.role ?? "all",
       demo: opts.demo ?? false,
       logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
+      ...opts.config,
     },
     {},
   );

@@ -1,10 +1,11 @@
 /** Authentication and authorisation at the HTTP edge: bearer tokens for the API, a session cookie for the console. */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { DB } from "../db/index.ts";
 import type { Failure } from "../errors.ts";
+import type { RateLimiter } from "../rate-limit.ts";
 import { type Actor, actorForSession, actorForToken } from "./auth.store.ts";
-import { type Ability, can, READ_ABILITIES } from "./roles.ts";
+import { ABILITY_EXTENSION, type Ability, can, READ_ABILITIES, ROLES_EXTENSION, rolesWith } from "./roles.ts";
 
 export const SESSION_COOKIE = "abusedesk_session";
 /**
@@ -121,14 +122,131 @@ export async function authorize(req: FastifyRequest): Promise<void> {
   requireAbility(req, ability);
 }
 
-/** onRoute hook for /api/v1: a route without a declared ability is a programming error, found at start. */
-export function requireDeclaredAbility(route: { method: string | string[]; url: string; config?: unknown }) {
-  if (!(route.config as { ability?: Ability } | undefined)?.ability)
+/**
+ * onRoute hook for /api/v1: a route without a declared ability is a programming error, found at start.
+ * The ability, and the roles that have it, go into the route's OpenAPI description
+ * (`x-abusedesk-ability`, `x-abusedesk-roles`): the route × role matrix, read from the running code.
+ */
+export function requireDeclaredAbility(route: {
+  method: string | string[];
+  url: string;
+  config?: unknown;
+  schema?: Record<string, unknown>;
+}) {
+  const ability = (route.config as { ability?: Ability } | undefined)?.ability;
+  if (!ability)
     throw new Error(`route ${String(route.method)} ${route.url} declares no ability (config: { ability })`);
+  route.schema = {
+    ...route.schema,
+    [ABILITY_EXTENSION]: ability,
+    [ROLES_EXTENSION]: rolesWith(ability),
+  };
 }
 
 /** The actor of a request that passed `authorize`. */
 export function actorOf(req: FastifyRequest): Actor {
   if (!req.actor) throw new HttpError(401, "sign in or send an API token first");
   return req.actor;
+}
+
+/**
+ * The Content-Security-Policy of every response: our own scripts, styles and images only (no inline
+ * script or style, no framing by anyone). Pages must serve their CSS and JS as files.
+ */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** HSTS when the desk is served over HTTPS (secureCookies): a year, this host and its subdomains. */
+export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+
+/**
+ * onSend hook for every response (pages, API, errors, 404s): the security headers, unless the route set its
+ * own (a raw download sets a stricter CSP with `sandbox`).
+ */
+export function securityHeaders(opts: { https: boolean }) {
+  const headers: [string, string][] = [
+    ["content-security-policy", CONTENT_SECURITY_POLICY],
+    ["x-frame-options", "DENY"],
+    ["x-content-type-options", "nosniff"],
+    ["referrer-policy", "no-referrer"],
+    ["cross-origin-opener-policy", "same-origin"],
+    ["cross-origin-resource-policy", "same-origin"],
+    ["permissions-policy", "camera=(), microphone=(), geolocation=()"],
+  ];
+  if (opts.https) headers.push(["strict-transport-security", STRICT_TRANSPORT_SECURITY]);
+  return async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    for (const [name, value] of headers) if (!reply.hasHeader(name)) reply.header(name, value);
+    return payload;
+  };
+}
+
+/**
+ * A rate limit for a route where strangers can knock (sign-in, the notice form, the portal): one attempt
+ * of `keyOf(req)` is counted per request, and past the limit the answer is 429 with `Retry-After`.
+ * Use as a preHandler (the body is parsed then, so an account in the body can be the key):
+ *
+ *   app.post("/notice", { preHandler: rateLimit(perAddress, (req) => req.ip) }, handler)
+ *
+ * `keyOf` may answer undefined to count nothing for a request. `respond` answers a page instead of JSON.
+ */
+export function rateLimit(
+  limiter: RateLimiter,
+  keyOf: (req: FastifyRequest) => string | undefined,
+  respond?: (req: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number) => unknown,
+) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const key = keyOf(req);
+    if (key === undefined) return;
+    const verdict = limiter.take(key);
+    if (verdict.allowed) return;
+    reply.header("retry-after", String(verdict.retryAfterSeconds));
+    if (respond) {
+      reply.code(429);
+      return reply.send(await respond(req, reply, verdict.retryAfterSeconds));
+    }
+    throw new HttpError(
+      429,
+      `too many requests; try again in ${waitWords(verdict.retryAfterSeconds)} (see the Retry-After header)`,
+      { "retry-after": String(verdict.retryAfterSeconds) },
+    );
+  };
+}
+
+/** "40 seconds", "3 minutes": how long to wait, in words. */
+export function waitWords(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}
+
+/**
+ * CSRF for the forms of pages without a session (sign-in and its steps): the double-submit pattern. The
+ * page sets a random value in an HttpOnly, SameSite=Strict cookie and the same value in a hidden field;
+ * a post is taken only when the two match. Another site can make a browser post the form, but can neither
+ * read nor set our cookie.
+ */
+export const FORM_COOKIE = "abusedesk_form";
+export const FORM_FIELD = "csrf";
+
+/** The form token of this browser, set as a cookie when it has none yet. */
+export function formToken(req: FastifyRequest, reply: FastifyReply, secure: boolean): string {
+  const known = req.cookies[FORM_COOKIE];
+  if (known && /^[A-Za-z0-9_-]{43}$/.test(known)) return known;
+  const token = randomBytes(32).toString("base64url");
+  reply.setCookie(FORM_COOKIE, token, { httpOnly: true, sameSite: "strict", secure, path: "/" });
+  return token;
+}
+
+/**
+ * Whether a posted form carries this browser's form token, or (signed in) the session's CSRF token, in its
+ * `csrf` field or the X-CSRF-Token header.
+ */
+export function formTokenValid(req: FastifyRequest): boolean {
+  const sent = (req.body as Record<string, unknown> | undefined)?.[FORM_FIELD] ?? req.headers[CSRF_HEADER];
+  if (typeof sent !== "string" || sent === "") return false;
+  const cookie = req.cookies[FORM_COOKIE];
+  if (cookie && sameSecret(sent, cookie)) return true;
+  const session = req.cookies[SESSION_COOKIE];
+  return Boolean(session && sameSecret(sent, csrfTokenOf(session)));
 }

@@ -4,6 +4,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import { auditTrail } from "../audit.ts";
+import { type BrandScope, EVERY_BRAND, inBrandScope } from "../auth/scope.ts";
 import type { CaseState, Database } from "../db/schema.ts";
 import { fail, ok } from "../errors.ts";
 import type { CustomerHistory, Proposal } from "../policy/engine.ts";
@@ -36,6 +37,8 @@ export interface CaseFilter {
   escalated?: boolean;
   /** Cases of category other waiting for a person to classify them. */
   needsClassification?: boolean;
+  /** Only cases of these brands (the reader's scope); undefined: every brand. */
+  scope?: BrandScope;
 }
 
 export interface QueueCursor {
@@ -89,7 +92,10 @@ export interface QueueRow {
 }
 
 function filtered(db: Db, f: CaseFilter) {
-  let q = db.selectFrom("cases as c").leftJoin("customers as cu", "cu.id", "c.customer_id");
+  let q = db
+    .selectFrom("cases as c")
+    .leftJoin("customers as cu", "cu.id", "c.customer_id")
+    .where(inBrandScope(f.scope ?? EVERY_BRAND, "c.brand_id"));
   // The default queue uses the very predicate of the partial index cases_open_due.
   if (f.states === undefined) q = q.where("c.state", "not in", [...FINISHED_STATES]);
   else if (f.states.length > 0) q = q.where("c.state", "in", [...f.states]);
@@ -190,13 +196,25 @@ export async function listCases(
 
 export type CaseRow = Awaited<ReturnType<typeof loadCase>>;
 
-export async function loadCase(db: Db, id: number) {
-  return db.selectFrom("cases").selectAll().where("id", "=", id).executeTakeFirst();
+/** A case; undefined when there is none, or none within `scope` (the reader's brands). */
+export async function loadCase(db: Db, id: number, scope: BrandScope = EVERY_BRAND) {
+  return db
+    .selectFrom("cases")
+    .selectAll()
+    .where("id", "=", id)
+    .where(inBrandScope(scope, "cases.brand_id"))
+    .executeTakeFirst();
 }
 
-/** The case row, locked for the rest of the transaction. */
-export async function lockCase(trx: Transaction<Database>, id: number) {
-  return trx.selectFrom("cases").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+/** The case row, locked for the rest of the transaction; undefined outside `scope`. */
+export async function lockCase(trx: Transaction<Database>, id: number, scope: BrandScope = EVERY_BRAND) {
+  return trx
+    .selectFrom("cases")
+    .selectAll()
+    .where("id", "=", id)
+    .where(inBrandScope(scope, "cases.brand_id"))
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** Cases kept for history: the customer's latest thousand, and always the current one. */
@@ -260,8 +278,13 @@ export async function assessCase(
 }
 
 /** Everything GET /cases/:id shows, read in one go. */
-export async function loadCaseBundle(db: Db, id: number, opts: { events: number; subjects: number }) {
-  const kase = await loadCase(db, id);
+export async function loadCaseBundle(
+  db: Db,
+  id: number,
+  opts: { events: number; subjects: number },
+  scope: BrandScope = EVERY_BRAND,
+) {
+  const kase = await loadCase(db, id, scope);
   if (!kase) return undefined;
   const [customer, owner, deadlines, subjects, notes, actions, trail, events, reports, byCategory] =
     await Promise.all([
@@ -353,8 +376,10 @@ export async function readCase(
   policies: ReadonlyMap<string, PolicyProfile>,
   id: number,
   opts: { events: number; subjects: number } = { events: 20, subjects: 200 },
+  /** The reader's brands: a case outside them is not found (404, not 403). */
+  scope: BrandScope = EVERY_BRAND,
 ) {
-  const bundle = await loadCaseBundle(db, id, opts);
+  const bundle = await loadCaseBundle(db, id, opts, scope);
   if (!bundle) return fail(404, `there is no case ${id}`);
   return ok({ bundle, assessment: await assessCase(db, policies, bundle.kase) });
 }

@@ -7,6 +7,7 @@ import { sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
 import { can } from "../auth/roles.ts";
+import { inBrandScope } from "../auth/scope.ts";
 import type { DB } from "../db/index.ts";
 import type { CaseState, Database } from "../db/schema.ts";
 import { pgJson, pgText } from "../db/text.ts";
@@ -33,11 +34,13 @@ const notFound = (id: number) => fail(404, `there is no case ${id}`);
 
 async function withCase<T>(
   db: DB,
+  actor: Actor,
   id: number,
   fn: (trx: Trx, kase: Case) => Promise<Result<T>>,
 ): Promise<Result<T>> {
   return db.transaction().execute(async (trx) => {
-    const kase = await lockCase(trx, id);
+    // A case outside the actor's brands is not found, as for reading it (src/auth/scope.ts).
+    const kase = await lockCase(trx, id, actor.brands);
     if (!kase) return notFound(id);
     return fn(trx, kase);
   });
@@ -111,7 +114,7 @@ export async function transitionCase(
   id: number,
   input: { to: CaseState; reason?: string | undefined },
 ): Promise<Result<{ id: number; from: CaseState; to: CaseState }>> {
-  return withCase(db, id, async (trx, kase) => {
+  return withCase(db, actor, id, async (trx, kase) => {
     const from = kase.state;
     const check = checkTransition(from, input.to, input.reason);
     if (!check.ok) return check;
@@ -129,12 +132,12 @@ export async function addNote(
 ): Promise<Result<{ id: number; case_id: number; visibility: "internal" | "shared"; created_at: Date }>> {
   const body = pgText(input.body.trim());
   if (!body) return fail(422, "a note needs text");
-  return withCase(db, id, async (trx, kase) => {
+  return withCase(db, actor, id, async (trx, kase) => {
     const note = await trx
       .insertInto("case_notes")
       .values({
         case_id: kase.id,
-        author_id: actor.kind === "user" ? actor.id : null,
+        author_id: actor.userId,
         visibility: input.visibility,
         body,
       })
@@ -166,7 +169,7 @@ export async function assignCase(
     if (user.disabled_at) return fail(422, `the user ${user.email} is disabled`);
     owner = { id: user.id, email: user.email };
   }
-  return withCase(db, id, async (trx, kase) => {
+  return withCase(db, actor, id, async (trx, kase) => {
     if ((kase.owner_id ?? null) === (owner?.id ?? null)) return ok({ id, owner });
     await trx
       .updateTable("cases")
@@ -190,7 +193,7 @@ export async function setFacts(
   id: number,
   input: { facts: AgentFacts; reason?: string | undefined },
 ): Promise<Result<{ id: number; facts: AgentFacts }>> {
-  return withCase(db, id, async (trx, kase) => {
+  return withCase(db, actor, id, async (trx, kase) => {
     const before = readAgentFacts(kase.facts);
     const after = { ...before, ...input.facts };
     await trx
@@ -285,7 +288,7 @@ export async function takeAction(
       403,
       `the role ${actor.role} may not provide data to an authority (it needs the "legal" permission)`,
     );
-  return withCase(db, id, async (trx, kase) => {
+  return withCase(db, actor, id, async (trx, kase) => {
     if (!isOpen(kase.state))
       return fail(
         409,
@@ -364,7 +367,7 @@ export async function approveAction(
   actionId: number,
   input: { note?: string | undefined },
 ): Promise<Result<ActionResult>> {
-  return withCase(db, caseId, async (trx, kase) => {
+  return withCase(db, actor, caseId, async (trx, kase) => {
     const action = await trx
       .selectFrom("actions")
       .selectAll()
@@ -439,6 +442,7 @@ export async function mergeCases(
       .selectFrom("cases")
       .selectAll()
       .where("id", "in", all)
+      .where(inBrandScope(actor.brands, "brand_id"))
       .orderBy("id")
       .forUpdate()
       .execute();
@@ -514,7 +518,7 @@ export async function splitCase(
   if (!input.reason.trim()) return fail(422, "splitting needs a reason");
   const values = [...new Set(input.subjects.map((s) => s.trim()).filter(Boolean))];
   if (values.length === 0) return fail(422, "name the subjects (hosts, URLs, ...) to split off");
-  return withCase(db, id, async (trx, kase) => {
+  return withCase(db, actor, id, async (trx, kase) => {
     if (!isOpen(kase.state)) return fail(409, `case ${id} is ${kase.state}; only an open case can be split`);
     const found = await trx
       .selectFrom("case_subjects")

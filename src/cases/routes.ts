@@ -55,7 +55,11 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
           400,
           "the cursor is not valid; use the next_cursor of the previous page as it is",
         );
-      const page = await listCases(db, toFilter(filter), { limit, ...(cursor ? { cursor } : {}) });
+      const page = await listCases(
+        db,
+        { ...toFilter(filter), scope: actorOf(req).brands },
+        { limit, ...(cursor ? { cursor } : {}) },
+      );
       return {
         items: page.rows.map(presentListItem),
         next_cursor: page.next ? encodeCursor(page.next) : null,
@@ -68,7 +72,7 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
     "/api/v1/cases/:id",
     { config: { ability: "read" }, schema: { tags, params: CaseParams, response: { 200: CaseView } } },
     async (req) => {
-      const result = await readCase(db, policies, req.params.id);
+      const result = await readCase(db, policies, req.params.id, undefined, actorOf(req).brands);
       if (!result.ok) throw httpError(result.error);
       const view = presentCase(result.value.bundle, result.value.assessment);
       // The senders' own labels of a case of category other: what to classify it as, or to map.
@@ -211,7 +215,7 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
       const result = await bulkChange(
         db,
         actor,
-        { ids, filter: filter ? toFilter(filter) : undefined },
+        { ids, filter: filter ? { ...toFilter(filter), scope: actor.brands } : undefined },
         command,
       );
       if (!result.ok) throw httpError(result.error);

@@ -11,6 +11,7 @@ import * as inventory from "./migrations/0003_inventory.ts";
 import * as cases from "./migrations/0004_cases.ts";
 import * as eventReferences from "./migrations/0005_event_references.ts";
 import * as people from "./migrations/0006_people.ts";
+import * as security from "./migrations/0007_security.ts";
 import * as breadth from "./migrations/0008_breadth.ts";
 import * as firsthour from "./migrations/0012_firsthour.ts";
 import type { Database } from "./schema.ts";
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   "0004_cases": cases,
   "0005_event_references": eventReferences,
   "0006_people": people,
+  "0007_security": security,
   "0008_breadth": breadth,
   "0012_firsthour": firsthour,
 };

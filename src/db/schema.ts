@@ -104,6 +104,11 @@ export interface UsersTable {
   totp_secret: string | null;
   created_at: Timestamp;
   disabled_at: NullableTimestamp;
+  /** Added by 0007_security: null for every brand; otherwise only these. */
+  brands: string[] | null;
+  totp_pending_secret: string | null;
+  totp_last_step: number | null;
+  password_changed_at: NullableTimestamp;
 }
 
 export interface SessionsTable {
@@ -125,6 +130,9 @@ export interface ApiTokensTable {
   user_id: number | null;
   scope: Generated<"read" | "write">;
   expires_at: NullableTimestamp;
+  /** Added by 0007_security: null for the person's brands (a service token: every brand); otherwise these. */
+  brands: string[] | null;
+  revoked_by: string | null;
 }
 
 export type { CaseState };
@@ -365,7 +373,34 @@ export interface ClassificationTables {
   category_mappings: CategoryMappingsTable;
 }
 
-export interface Database extends IntakeTables, InventoryTables, CaseTables, ClassificationTables {
+export interface RoleSettingsTable {
+  role: Role;
+  totp_required: Generated<boolean>;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+export interface SignInChallengesTable {
+  id: string;
+  user_id: number;
+  totp_verified: Generated<boolean>;
+  failures: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** Tables of 0007_security. */
+export interface SecurityTables {
+  role_settings: RoleSettingsTable;
+  sign_in_challenges: SignInChallengesTable;
+}
+
+export interface Database
+  extends IntakeTables,
+    InventoryTables,
+    CaseTables,
+    ClassificationTables,
+    SecurityTables {
   brands: BrandsTable;
   brand_addresses: BrandAddressesTable;
   customers: CustomersTable;

@@ -11,6 +11,7 @@ import {
   sql,
   type Transaction,
 } from "kysely";
+import { type BrandScope, EVERY_BRAND, inBrandScope } from "../auth/scope.ts";
 import { copyField, copyInto } from "../db/copy.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
@@ -212,12 +213,14 @@ export interface EventFilter {
   /** Only events with an id below this (the cursor: lists run newest first). */
   before?: number;
   limit: number;
+  /** Only events of these brands (the reader's scope); undefined: every brand. */
+  scope?: BrandScope;
 }
 
 export async function listEvents(db: DB, f: EventFilter): Promise<{ rows: EventRow[]; total: number }> {
   // One set of conditions for the page and for the total.
   const matching = (eb: ExpressionBuilder<Database & { e: Database["events"] }, "e">) => {
-    const c: Expression<SqlBool>[] = [];
+    const c: Expression<SqlBool>[] = [inBrandScope(f.scope ?? EVERY_BRAND, "e.brand_id")];
     if (f.reportId !== undefined) c.push(eb("e.report_id", "=", f.reportId));
     if (f.caseId !== undefined) c.push(eb("e.case_id", "=", f.caseId));
     if (f.customer !== undefined) c.push(eb("e.customer_id", "=", f.customer));
@@ -238,7 +241,12 @@ export async function listEvents(db: DB, f: EventFilter): Promise<{ rows: EventR
 }
 
 /** The first `perReport` events of each report, in order; for report pages and lists. */
-export async function eventsOfReports(db: DB, reportIds: number[], perReport: number): Promise<EventRow[]> {
+export async function eventsOfReports(
+  db: DB,
+  reportIds: number[],
+  perReport: number,
+  scope: BrandScope = EVERY_BRAND,
+): Promise<EventRow[]> {
   if (reportIds.length === 0) return [];
   // Per report, the first events straight from the index (report_id, id): a feed has 100,000.
   const rows = await db
@@ -247,6 +255,7 @@ export async function eventsOfReports(db: DB, reportIds: number[], perReport: nu
       (eb) =>
         selectEvents(eb as unknown as Kysely<Database>, true)
           .where(sql<SqlBool>`e.report_id = r.r`) // the column of `unnest(…) as r` is r
+          .where(inBrandScope(scope, "e.brand_id"))
           .orderBy("e.id")
           .limit(perReport)
           .as("x"),
@@ -263,6 +272,7 @@ export async function eventsOfReports(db: DB, reportIds: number[], perReport: nu
 export async function eventSummaryOfReports(
   db: DB,
   reportIds: number[],
+  scope: BrandScope = EVERY_BRAND,
 ): Promise<Map<number, { count: number; cases: number[] }>> {
   const out = new Map<number, { count: number; cases: number[] }>();
   if (reportIds.length === 0) return out;
@@ -276,6 +286,7 @@ export async function eventSummaryOfReports(
       ),
     ])
     .where("report_id", "in", reportIds)
+    .where(inBrandScope(scope, "events.brand_id"))
     .groupBy("report_id")
     .execute();
   for (const r of rows) out.set(r.report_id, { count: Number(r.n), cases: r.cases.map(Number) });

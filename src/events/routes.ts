@@ -1,6 +1,6 @@
 /** GET /api/v1/events: events, newest first, by report, case, customer or category. */
 import { z } from "zod";
-import { HttpError } from "../auth/http.ts";
+import { actorOf, HttpError } from "../auth/http.ts";
 import type { RouteModule } from "../server.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { listEvents } from "./event.store.ts";
@@ -34,6 +34,7 @@ export const eventsApi: RouteModule = (app, { db }) => {
       if (before === "invalid") throw new HttpError(400, "the cursor is not one this list gave out");
       const { rows, total } = await listEvents(db, {
         limit: q.limit,
+        scope: actorOf(req).brands,
         ...(q.report_id !== undefined ? { reportId: q.report_id } : {}),
         ...(q.case_id !== undefined ? { caseId: q.case_id } : {}),
         ...(q.customer !== undefined ? { customer: q.customer } : {}),

@@ -3,6 +3,8 @@
  * at once. When processing fails the report stays stored in state 'processing' and a worker retries it;
  * the caller is still told it was received.
  */
+
+import { type BrandScope, EVERY_BRAND } from "../auth/scope.ts";
 import { brandTimeZone } from "../brands.ts";
 import type { DB } from "../db/index.ts";
 import { eventSummaryOfReports, eventsOfReports } from "../events/event.store.ts";
@@ -40,12 +42,14 @@ export async function reportDetail(
   eventLimit = EVENTS_IN_REPORT,
   /** The event count and cases, when the caller has just processed the report (not counted again). */
   known?: { count: number; cases: number[] },
+  /** The reader's brands: a report outside them is not found, and its events outside them are left out. */
+  scope: BrandScope = EVERY_BRAND,
 ): Promise<ReportDetail | undefined> {
-  const row = await getReport(db, id);
+  const row = await getReport(db, id, scope);
   if (!row) return undefined;
   const [events, summary] = await Promise.all([
-    eventsOfReports(db, [id], eventLimit),
-    known ? new Map([[id, known]]) : eventSummaryOfReports(db, [id]),
+    eventsOfReports(db, [id], eventLimit, scope),
+    known && scope === EVERY_BRAND ? new Map([[id, known]]) : eventSummaryOfReports(db, [id], scope),
   ]);
   const s = summary.get(id);
   return { row, duplicate, events, eventCount: s?.count ?? 0, cases: s?.cases ?? [] };
@@ -118,8 +122,8 @@ export async function findReports(
   const { rows, total } = await listReports(db, filter);
   const ids = rows.map((r) => r.id);
   const [events, summary] = await Promise.all([
-    eventsOfReports(db, ids, eventsPerReport),
-    eventSummaryOfReports(db, ids),
+    eventsOfReports(db, ids, eventsPerReport, filter.scope ?? EVERY_BRAND),
+    eventSummaryOfReports(db, ids, filter.scope ?? EVERY_BRAND),
   ]);
   const byReport = new Map<number, EventRow[]>();
   for (const e of events) {

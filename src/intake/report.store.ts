@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { type Expression, type ExpressionBuilder, type SqlBool, sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
+import { type BrandScope, EVERY_BRAND, inBrandScope } from "../auth/scope.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 import { pgJson, pgText } from "../db/text.ts";
@@ -329,8 +330,16 @@ function selectReports(db: DB) {
     ]);
 }
 
-export async function getReport(db: DB, id: number): Promise<ReportRow | undefined> {
-  return (await selectReports(db).where("r.id", "=", id).executeTakeFirst()) as ReportRow | undefined;
+/** One report; undefined when there is none, or none within the reader's brands. */
+export async function getReport(
+  db: DB,
+  id: number,
+  scope: BrandScope = EVERY_BRAND,
+): Promise<ReportRow | undefined> {
+  return (await selectReports(db)
+    .where("r.id", "=", id)
+    .where(inBrandScope(scope, "r.brand_id"))
+    .executeTakeFirst()) as ReportRow | undefined;
 }
 
 export interface ReportFilter {
@@ -340,12 +349,14 @@ export interface ReportFilter {
   channel?: Channel;
   before?: number;
   limit: number;
+  /** Only reports to these brands (the reader's scope); undefined: every brand. */
+  scope?: BrandScope;
 }
 
 export async function listReports(db: DB, f: ReportFilter): Promise<{ rows: ReportRow[]; total: number }> {
   // One set of conditions for the page and for the total.
   const matching = (eb: ExpressionBuilder<Database & { r: Database["reports"] }, "r">) => {
-    const c: Expression<SqlBool>[] = [];
+    const c: Expression<SqlBool>[] = [inBrandScope(f.scope ?? EVERY_BRAND, "r.brand_id")];
     if (f.state) c.push(eb("r.state", "=", f.state));
     if (f.messageId) c.push(eb("r.message_id", "=", f.messageId));
     if (f.brand) c.push(eb("r.brand_id", "=", f.brand));
@@ -368,11 +379,13 @@ export async function listReports(db: DB, f: ReportFilter): Promise<{ rows: Repo
 export async function getRaw(
   db: DB,
   id: number,
+  scope: BrandScope = EVERY_BRAND,
 ): Promise<{ raw: Buffer; filename: string | null; sha256: string } | undefined> {
   return db
     .selectFrom("reports")
     .select(["raw", "filename", "sha256"])
     .where("id", "=", id)
+    .where(inBrandScope(scope, "reports.brand_id"))
     .executeTakeFirst();
 }
 

@@ -6,6 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import { actorOf, HttpError, requireAbility } from "../auth/http.ts";
+import { brandInScope, describeScope } from "../auth/scope.ts";
 import { decodeCursor, encodeCursor } from "../events/cursor.ts";
 import type { App, RouteModule } from "../server.ts";
 import { normalizeMessageId } from "./envelope.ts";
@@ -142,23 +143,42 @@ export const intakeApi: RouteModule = (parent, services) => {
             "the body is empty: send the report itself as the body, with Content-Type message/rfc822, application/json or text/csv",
           );
         }
-        if (q.brand && !(await brandExists(db, q.brand))) {
-          throw new HttpError(400, `there is no brand "${q.brand}"; GET /api/v1/brands lists them`);
+        // A brand-limited submitter names one of their brands (or has just one), so the report is theirs to read.
+        const brand = q.brand ?? (actor.brands?.length === 1 ? actor.brands[0] : undefined);
+        if (brand && (!brandInScope(actor.brands, brand) || !(await brandExists(db, brand)))) {
+          throw new HttpError(400, `there is no brand "${brand}"; GET /api/v1/brands lists them`);
         }
+        if (!brand && actor.brands !== null)
+          throw new HttpError(
+            400,
+            `say which brand the report is for with ?brand= (you may submit for ${describeScope(actor.brands)})`,
+          );
         const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
         const detail = await submitReport(services, {
           raw,
           channel: "api",
           contentType: contentType || null,
           filename: q.filename ?? null,
-          brandId: q.brand ?? null,
+          brandId: brand ?? null,
           mailFrom: null,
           rcptTo: [],
           hint: { ...(q.format ? { format: q.format } : {}), ...(q.type ? { type: q.type } : {}) },
           ...(q.received_at ? { receivedAt: new Date(q.received_at), backfilledBy: actor } : {}),
         });
         reply.code(202);
-        return presentReport(detail);
+        if (actor.brands === null) return presentReport(detail);
+        // What a brand-limited submitter sees of it: its events within their brands only.
+        const scoped = await reportDetail(
+          db,
+          detail.row.id,
+          detail.duplicate,
+          undefined,
+          undefined,
+          actor.brands,
+        );
+        if (!scoped)
+          throw new HttpError(409, "this report was received already, for a brand you do not work for");
+        return presentReport(scoped);
       },
     );
   });
@@ -170,7 +190,7 @@ export const intakeApi: RouteModule = (parent, services) => {
       schema: { tags: ["reports"], params: ReportParams, response: { 200: ReportView } },
     },
     async (req) => {
-      const detail = await reportDetail(db, req.params.id);
+      const detail = await reportDetail(db, req.params.id, false, undefined, undefined, actorOf(req).brands);
       if (!detail) throw new HttpError(404, `there is no report ${req.params.id}`);
       return presentReport(detail);
     },
@@ -194,6 +214,7 @@ export const intakeApi: RouteModule = (parent, services) => {
       const messageId = normalizeMessageId(q.message_id);
       const { items, total } = await findReports(db, {
         limit: q.limit,
+        scope: actorOf(req).brands,
         ...(q.state ? { state: q.state } : {}),
         ...(messageId ? { messageId } : {}),
         ...(q.brand ? { brand: q.brand } : {}),
@@ -220,7 +241,7 @@ export const intakeApi: RouteModule = (parent, services) => {
       },
     },
     async (req, reply) => {
-      const raw = await getRaw(db, req.params.id);
+      const raw = await getRaw(db, req.params.id, actorOf(req).brands);
       if (!raw) throw new HttpError(404, `there is no report ${req.params.id}`);
       const name = `report-${req.params.id}${extensionOf(raw.filename)}`;
       reply
@@ -245,7 +266,10 @@ export const intakeApi: RouteModule = (parent, services) => {
       },
     },
     async (req) => {
-      const [row, raw] = await Promise.all([getReport(db, req.params.id), getRaw(db, req.params.id)]);
+      const [row, raw] = await Promise.all([
+        getReport(db, req.params.id, actorOf(req).brands),
+        getRaw(db, req.params.id, actorOf(req).brands),
+      ]);
       if (!row || !raw) throw new HttpError(404, `there is no report ${req.params.id}`);
       return readReportBody(raw.raw, row.content_type);
     },

@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
+import { type BrandScope, brandInScope, EVERY_BRAND, inBrandScope } from "../auth/scope.ts";
 import type { DB } from "../db/index.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import { statusOf, type Verification, verificationsOf } from "./kyc.store.ts";
@@ -53,6 +54,8 @@ export interface CustomerFilter {
   limit: number;
   /** The id the page starts after (ids ascending). */
   after?: string | undefined;
+  /** Only customers of these brands (the reader's scope); undefined: every brand. */
+  scope?: BrandScope;
 }
 
 export function encodeCustomerCursor(id: string | undefined): string | null {
@@ -101,8 +104,12 @@ export async function listCustomers(
   db: DB,
   f: CustomerFilter,
 ): Promise<{ items: CustomerSummary[]; next: string | undefined; total: number }> {
-  let q = db.selectFrom("customers").select(CUSTOMER_COLUMNS);
-  let count = db.selectFrom("customers").select((eb) => eb.fn.countAll<number>().as("n"));
+  const scope = inBrandScope(f.scope ?? EVERY_BRAND, "customers.brand_id");
+  let q = db.selectFrom("customers").select(CUSTOMER_COLUMNS).where(scope);
+  let count = db
+    .selectFrom("customers")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where(scope);
   if (f.brand) {
     q = q.where("brand_id", "=", f.brand);
     count = count.where("brand_id", "=", f.brand);
@@ -128,11 +135,17 @@ export async function listCustomers(
   };
 }
 
-export async function getCustomer(db: DB, id: string): Promise<CustomerDetail | null> {
+/** One customer; null when there is none, or none within `scope` (the reader's brands). */
+export async function getCustomer(
+  db: DB,
+  id: string,
+  scope: BrandScope = EVERY_BRAND,
+): Promise<CustomerDetail | null> {
   const row = await db
     .selectFrom("customers")
     .select(CUSTOMER_COLUMNS)
     .where("id", "=", id)
+    .where(inBrandScope(scope, "customers.brand_id"))
     .executeTakeFirst();
   if (!row) return null;
   const [summary] = await summaries(db, [row]);
@@ -181,7 +194,7 @@ export async function createCustomer(
   by: Actor,
   input: CustomerInput,
 ): Promise<Result<CustomerDetail>> {
-  if (!(await brandExists(db, input.brand))) {
+  if (!brandInScope(by.brands, input.brand) || !(await brandExists(db, input.brand))) {
     return fail(422, `there is no brand "${input.brand}"; GET /api/v1/brands lists them`);
   }
   const created = await db.transaction().execute(async (trx) => {
@@ -233,7 +246,10 @@ export async function updateCustomer(
   id: string,
   patch: CustomerPatch,
 ): Promise<Result<CustomerDetail>> {
-  if (patch.brand !== undefined && !(await brandExists(db, patch.brand))) {
+  if (
+    patch.brand !== undefined &&
+    (!brandInScope(by.brands, patch.brand) || !(await brandExists(db, patch.brand)))
+  ) {
     return fail(422, `there is no brand "${patch.brand}"; GET /api/v1/brands lists them`);
   }
   const changed = await db.transaction().execute(async (trx) => {
@@ -241,6 +257,7 @@ export async function updateCustomer(
       .selectFrom("customers")
       .selectAll()
       .where("id", "=", id)
+      .where(inBrandScope(by.brands, "customers.brand_id"))
       .forUpdate()
       .executeTakeFirst();
     if (!before) return null;

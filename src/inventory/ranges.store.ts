@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
+import { type BrandScope, EVERY_BRAND, inBrandScope } from "../auth/scope.ts";
 import type { DB } from "../db/index.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import { readPrefix } from "../resolution/ip.ts";
@@ -15,10 +16,15 @@ export interface BrandRange {
   created_at: Date;
 }
 
-export async function listBrandRanges(db: DB, brand?: string): Promise<BrandRange[]> {
+export async function listBrandRanges(
+  db: DB,
+  brand?: string,
+  scope: BrandScope = EVERY_BRAND,
+): Promise<BrandRange[]> {
   let q = db
     .selectFrom("brand_ranges")
-    .select(["id", "brand_id", sql<string>`cidr::text`.as("cidr"), "note", "created_at"]);
+    .select(["id", "brand_id", sql<string>`cidr::text`.as("cidr"), "note", "created_at"])
+    .where(inBrandScope(scope, "brand_ranges.brand_id"));
   if (brand) q = q.where("brand_id", "=", brand);
   return q.orderBy("brand_id").orderBy("cidr").execute();
 }

@@ -5,7 +5,10 @@
  */
 import { z } from "zod";
 import { actorOf, HttpError, httpError } from "../auth/http.ts";
+import { type BrandScope, brandInScope } from "../auth/scope.ts";
+import type { DB } from "../db/index.ts";
 import { resolverFor } from "../resolution/resolver.ts";
+import type { Resolution } from "../resolution/types.ts";
 import type { App, RouteModule } from "../server.ts";
 import {
   type CustomerDetail,
@@ -129,6 +132,15 @@ function presentCustomer(c: CustomerDetail): z.infer<typeof CustomerView> {
   };
 }
 
+/** A lookup's answer as a brand-limited reader may see it: another brand's customer or range is not theirs. */
+async function withinScope(db: DB, r: Resolution, scope: BrandScope): Promise<Resolution> {
+  if (scope === null) return r;
+  if (r.resolution === "not_ours")
+    return r.brand !== undefined && !brandInScope(scope, r.brand) ? { resolution: "not_ours" } : r;
+  const customer = await getCustomer(db, r.customerId, scope);
+  return customer ? r : { resolution: "not_ours" };
+}
+
 const RangeView = z.object({
   id: z.number(),
   brand: z.string(),
@@ -235,7 +247,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
     async (req) => {
       const after = decodeCustomerCursor(req.query.cursor);
       if (after === "invalid") throw new HttpError(400, "the cursor is not one this list gave out");
-      const page = await listCustomers(db, { ...req.query, after });
+      const page = await listCustomers(db, { ...req.query, after, scope: actorOf(req).brands });
       return {
         items: page.items.map(presentSummary),
         next_cursor: encodeCustomerCursor(page.next),
@@ -296,7 +308,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
       schema: { tags: ["customers"], params: CustomerParams, response: { 200: CustomerView } },
     },
     async (req) => {
-      const customer = await getCustomer(db, req.params.id);
+      const customer = await getCustomer(db, req.params.id, actorOf(req).brands);
       if (!customer) throw new HttpError(404, `there is no customer ${req.params.id}`);
       return presentCustomer(customer);
     },
@@ -380,7 +392,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
       },
     },
     async (req) => {
-      const items = (await listBrandRanges(db, req.query.brand)).map(presentRange);
+      const items = (await listBrandRanges(db, req.query.brand, actorOf(req).brands)).map(presentRange);
       return { items, next_cursor: null, total: items.length };
     },
   );
@@ -458,7 +470,9 @@ export const inventoryApi: RouteModule = (parent, services) => {
     async (req) => {
       const { at, ...subject } = req.query;
       const resolver = await resolverFor(db, log);
-      const r = await resolver.lookup(subject, at ? new Date(at) : new Date());
+      const found = await resolver.lookup(subject, at ? new Date(at) : new Date());
+      // Within the reader's brands only: another brand's customer or range is "not ours" to them.
+      const r = await withinScope(db, found, actorOf(req).brands);
       const m = r.resolution === "matched" ? r : null;
       const n = r.resolution === "not_ours" ? r : null;
       return {

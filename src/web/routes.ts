@@ -3,7 +3,7 @@
  * (/api/v1, with the session cookie and its CSRF token), so this file only serves pages, never data.
  */
 
-import { HttpError, sessionActor } from "../auth/http.ts";
+import { csrfTokenOf, HttpError, SESSION_COOKIE, sessionActor } from "../auth/http.ts";
 import { escapeHtml, page } from "../auth/routes.ts";
 import type { RouteModule } from "../server.ts";
 
@@ -15,7 +15,7 @@ export const consoleWeb: RouteModule = (app, { db }) => {
     return page(
       "Console",
       `<p id="signed-in">Signed in as <strong>${escapeHtml(actor.name)}</strong> (${escapeHtml(actor.role)}).</p>
-<form method="post" action="/logout"><button type="submit">Sign out</button></form>`,
+<form method="post" action="/logout"><input type="hidden" name="csrf" value="${csrfTokenOf(req.cookies[SESSION_COOKIE]!)}"><button type="submit">Sign out</button></form>`,
     );
   });
 

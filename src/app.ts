@@ -11,7 +11,7 @@ import { brandsApi } from "./brands.ts";
 import { createCaseGrouper } from "./cases/grouping.ts";
 import { casesApi } from "./cases/routes.ts";
 import { startCaseWorkers } from "./cases/timers.ts";
-import type { Config } from "./config.ts";
+import { type Config, environmentValue } from "./config.ts";
 import { type Connection, connect, migrate } from "./db/index.ts";
 import { loadDemo } from "./demo.ts";
 import { loadDemoReports } from "./demo-reports.ts";
@@ -22,6 +22,12 @@ import { type SmtpListener, startSmtp } from "./intake/smtp.ts";
 import { startIntakeWorkers } from "./intake/worker.ts";
 import { inventoryApi } from "./inventory/routes.ts";
 import { Jobs } from "./jobs.ts";
+import { ConnectorsFileError } from "./measures/connectors/config.ts";
+import { type Connectors, loadConnectors } from "./measures/connectors/index.ts";
+import { startMeasureWorkers } from "./measures/execute.ts";
+import { type MeasureNotifier, timelineNotifier } from "./measures/notifier.ts";
+import { measuresApi } from "./measures/routes.ts";
+import { ordersApi } from "./orders/routes.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { loadPolicyProfiles, PolicyProfileError } from "./policy/load.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
@@ -30,7 +36,7 @@ import { type App, buildServer, type Routes, type Services } from "./server.ts";
 import { consoleWeb } from "./web/routes.ts";
 
 export const ROUTES: Routes = {
-  api: [authApi, brandsApi, intakeApi, eventsApi, inventoryApi, casesApi],
+  api: [authApi, brandsApi, intakeApi, eventsApi, inventoryApi, casesApi, measuresApi, ordersApi],
   web: [signInWeb, consoleWeb],
 };
 
@@ -65,6 +71,24 @@ export async function loadPolicies(config: Config): Promise<ReadonlyMap<string, 
   }
 }
 
+/** The measure connectors; a broken file stops start-up with file, line and reason. */
+export async function loadMeasureConnectors(config: Config): Promise<Connectors> {
+  try {
+    return await loadConnectors(config.connectors, (name) => environmentValue(name));
+  } catch (err) {
+    if (err instanceof ConnectorsFileError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * How measures, orders and escalations reach people. The default records on the case timeline; the
+ * messages part's notifier (outbox, templates) is passed in here when it is wired.
+ */
+export function measureNotifier(): MeasureNotifier {
+  return timelineNotifier;
+}
+
 /** Builds the services every role shares: database, queue, policies, and the event pipeline. */
 export async function buildServices(
   config: Config,
@@ -73,12 +97,27 @@ export async function buildServices(
   jobs: Jobs,
 ): Promise<{ services: Services; close(): Promise<void> }> {
   const policies = await loadPolicies(config);
+  const connectors = await loadMeasureConnectors(config);
+  if (connectors.list.length === 0)
+    log.info(
+      "no measure connectors configured (ABUSEDESK_CONNECTORS): measures are done by hand and marked done",
+    );
   const resolver = await createResolver(conn.db, log, { databaseUrl: conn.url });
   const grouper = createCaseGrouper(conn.db, policies, log);
   const pipeline: Pipeline = { resolve: resolver.resolve, group: grouper.group };
   const metrics = new client.Registry();
   client.collectDefaultMetrics({ register: metrics, prefix: "abusedesk_" });
-  const services: Services = { db: conn.db, log, config, jobs, metrics, policies, pipeline };
+  const services: Services = {
+    db: conn.db,
+    log,
+    config,
+    jobs,
+    metrics,
+    policies,
+    pipeline,
+    connectors,
+    notifier: measureNotifier(),
+  };
   return { services, close: () => resolver.close() };
 }
 
@@ -118,7 +157,7 @@ export async function registerWorkers(ctx: WorkerContext): Promise<(() => Promis
     });
     log.debug({ job: job.id }, "ping done");
   });
-  return [await startIntakeWorkers(ctx), await startCaseWorkers(ctx)];
+  return [await startIntakeWorkers(ctx), await startCaseWorkers(ctx), await startMeasureWorkers(ctx)];
 }
 
 function listenError(

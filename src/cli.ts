@@ -35,6 +35,14 @@ const program = new Command()
   )
   .showHelpAfterError();
 
+interface StartOptions {
+  http?: string;
+  smtp?: string;
+  role?: string;
+  demo?: boolean;
+  connectors?: string;
+}
+
 program
   .command("start")
   .description("start abusedesk: HTTP (API and console), SMTP intake and workers")
@@ -44,12 +52,14 @@ program
     new Option("--role <role>", "which part this process plays").choices(["all", "web", "smtp", "worker"]),
   )
   .option("--demo", "load the demo brands and customers")
-  .action(async (opts: { http?: string; smtp?: string; role?: string; demo?: boolean }, cmd: Command) => {
+  .option("--connectors <file>", "the YAML file of measure connectors (docs/measures.md)")
+  .action(async (opts: StartOptions, cmd: Command) => {
     const { config, log } = setup(cmd, "info", {
       http: opts.http,
       smtp: opts.smtp,
       role: opts.role,
       demo: opts.demo,
+      connectors: opts.connectors,
     });
     const desk = await startDesk(config, log);
     const where = [

@@ -37,6 +37,10 @@ export const ConfigSchema = z.object({
   policyDocumentsDir: z.string().min(1).default(DEFAULT_POLICY_DOCUMENTS_DIR),
   /** Set behind a TLS-terminating proxy so that the session cookie is marked Secure. */
   secureCookies: z.boolean().default(false),
+  /** The YAML file of measure connectors (docs/measures.md); none: every measure is done by a person. */
+  connectors: z.string().min(1).optional(),
+  /** Seconds between sweeps of the measures worker (dead workers' calls, lost jobs, expired measures). */
+  measuresSweepSeconds: z.coerce.number().positive().max(3600).default(5),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -59,6 +63,8 @@ export function loadConfig(flags: Partial<Record<keyof ConfigInput, unknown>>, e
     secureCookies:
       flags.secureCookies ??
       (env.ABUSEDESK_SECURE_COOKIES ? env.ABUSEDESK_SECURE_COOKIES === "1" : undefined),
+    connectors: flags.connectors ?? (env.ABUSEDESK_CONNECTORS || undefined),
+    measuresSweepSeconds: flags.measuresSweepSeconds ?? env.ABUSEDESK_MEASURES_SWEEP_SECONDS,
   };
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {
@@ -66,4 +72,12 @@ export function loadConfig(flags: Partial<Record<keyof ConfigInput, unknown>>, e
     throw new UserError(`configuration: ${issue.path.join(".") || "value"}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * A variable of the process environment, for `${NAME}` references in configuration files (the connectors'
+ * secrets): the one other place the environment is read.
+ */
+export function environmentValue(name: string, env = process.env): string | undefined {
+  return Object.hasOwn(env, name) ? env[name] : undefined;
 }

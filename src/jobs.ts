@@ -52,13 +52,18 @@ export class Jobs {
   async work<T>(
     name: string,
     handler: JobHandler<T>,
-    opts: { batchSize?: number; pollSeconds?: number } = {},
+    opts: { batchSize?: number; pollSeconds?: number; parallel?: boolean } = {},
   ) {
     await this.queue(name);
     await this.boss.work<T>(
       name,
       { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: opts.pollSeconds ?? 0.5 },
       async (jobs) => {
+        // parallel: the batch's jobs run at once (each must be independent of the others).
+        if (opts.parallel) {
+          await Promise.all(jobs.map((job) => handler(job.data, { id: job.id, name: job.name })));
+          return;
+        }
         for (const job of jobs) {
           await handler(job.data, { id: job.id, name: job.name });
         }

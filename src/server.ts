@@ -26,6 +26,8 @@ import { authorize, bearerAuth, HttpError, requireDeclaredAbility } from "./auth
 import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
 import type { Jobs } from "./jobs.ts";
+import type { Connectors } from "./measures/connectors/index.ts";
+import type { MeasureNotifier } from "./measures/notifier.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
 
@@ -40,6 +42,10 @@ export interface Services {
   policies: ReadonlyMap<string, PolicyProfile>;
   /** Resolution and grouping of stored events. */
   pipeline: Pipeline;
+  /** The measure connectors (ABUSEDESK_CONNECTORS); none: every measure is done by a person. */
+  connectors?: Connectors;
+  /** How measures, orders and escalations reach people (src/measures/notifier.ts); default: the timeline. */
+  notifier?: MeasureNotifier;
 }
 
 export type App = FastifyInstance<

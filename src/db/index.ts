@@ -11,6 +11,7 @@ import * as inventory from "./migrations/0003_inventory.ts";
 import * as cases from "./migrations/0004_cases.ts";
 import * as eventReferences from "./migrations/0005_event_references.ts";
 import * as people from "./migrations/0006_people.ts";
+import * as measures from "./migrations/0011_measures.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
   "0004_cases": cases,
   "0005_event_references": eventReferences,
   "0006_people": people,
+  "0011_measures": measures,
 };
 
 export function redact(url: string): string {

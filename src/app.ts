@@ -82,11 +82,12 @@ export async function loadMeasureConnectors(config: Config): Promise<Connectors>
 }
 
 /**
- * How measures, orders and escalations reach people. The default records on the case timeline; the
- * messages part's notifier (outbox, templates) is passed in here when it is wired.
+ * Parts a desk can be given instead of its defaults. `notifier`: how measures, orders and escalations
+ * reach people (src/measures/notifier.ts); the default records on the case timeline, and the messages
+ * part's notifier (outbox, templates) is passed in here when it is wired.
  */
-export function measureNotifier(): MeasureNotifier {
-  return timelineNotifier;
+export interface DeskParts {
+  notifier?: MeasureNotifier;
 }
 
 /** Builds the services every role shares: database, queue, policies, and the event pipeline. */
@@ -95,6 +96,7 @@ export async function buildServices(
   log: Logger,
   conn: Connection,
   jobs: Jobs,
+  parts: DeskParts = {},
 ): Promise<{ services: Services; close(): Promise<void> }> {
   const policies = await loadPolicies(config);
   const connectors = await loadMeasureConnectors(config);
@@ -116,7 +118,7 @@ export async function buildServices(
     policies,
     pipeline,
     connectors,
-    notifier: measureNotifier(),
+    notifier: parts.notifier ?? timelineNotifier,
   };
   return { services, close: () => resolver.close() };
 }
@@ -185,7 +187,7 @@ function listenError(
   return new UserError(`cannot listen on ${host}:${port} for ${what}: ${err.message}`);
 }
 
-export async function startDesk(config: Config, log: Logger): Promise<Desk> {
+export async function startDesk(config: Config, log: Logger, parts: DeskParts = {}): Promise<Desk> {
   const conn = await connect({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -206,7 +208,7 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
     const roles = config.role === "all" ? ["web", "smtp", "worker"] : [config.role];
     const jobs = await Jobs.start(conn.url, log, { supervise: roles.includes("worker") });
     cleanup.push(() => jobs.stop());
-    const built = await buildServices(config, log, conn, jobs);
+    const built = await buildServices(config, log, conn, jobs, parts);
     cleanup.push(built.close);
     const { services } = built;
     if (config.demo) await loadDemoWithAdmin(services, log);

@@ -12,10 +12,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import pino from "pino";
-import { type Desk, startDesk } from "../src/app.ts";
+import { type Desk, type DeskParts, startDesk } from "../src/app.ts";
 import { createToken, createUser, SYSTEM } from "../src/auth/auth.store.ts";
 import type { Role } from "../src/auth/roles.ts";
-import { loadConfig } from "../src/config.ts";
+import { type ConfigInput, loadConfig } from "../src/config.ts";
 import { useEmbeddedPostgres } from "../src/db/embedded.ts";
 import { type Connection, connect, migrate } from "../src/db/index.ts";
 
@@ -92,7 +92,14 @@ export interface TestDesk {
 
 /** abusedesk started in this process on free loopback ports, on a fresh database. */
 export async function startTestDesk(
-  opts: { demo?: boolean; role?: "all" | "web" | "smtp" | "worker" } = {},
+  opts: {
+    demo?: boolean;
+    role?: "all" | "web" | "smtp" | "worker";
+    /** More configuration (flags), e.g. `{ connectors: file }`. */
+    config?: Partial<Record<keyof ConfigInput, unknown>>;
+    /** Parts given instead of the defaults, e.g. a notifier that records what it is told. */
+    parts?: DeskParts;
+  } = {},
 ): Promise<TestDesk> {
   const tdb = await testDatabase();
   const config = loadConfig(
@@ -103,10 +110,11 @@ export async function startTestDesk(
       role: opts.role ?? "all",
       demo: opts.demo ?? false,
       logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
+      ...opts.config,
     },
     {},
   );
-  const desk = await startDesk(config, quietLog);
+  const desk = await startDesk(config, quietLog, opts.parts);
   const baseUrl = desk.http ? `http://127.0.0.1:${desk.http.port}` : "";
   const tokens = new Map<Role, string>();
   const token = async (role: Role) => {

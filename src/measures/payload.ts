@@ -99,6 +99,8 @@ export function signatureOf(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
+const WEB_SCHEMES = ["http:", "https:", "ftp:"];
+
 const HOSTNAME =
   /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -116,7 +118,9 @@ export function classifySubject(text: string): CallSubject | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
     try {
       const url = new URL(s);
-      return url.hostname ? { kind: "url", value: url.href } : undefined;
+      return url.hostname && WEB_SCHEMES.includes(url.protocol)
+        ? { kind: "url", value: url.href }
+        : undefined;
     } catch {
       return undefined;
     }

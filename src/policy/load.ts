@@ -103,6 +103,8 @@ export function parseYamlFile<S extends z.ZodType>(
   source: string,
   file: string,
   prepare?: (doc: Document.Parsed, problem: (node: Node | null | undefined, message: string) => void) => void,
+  /** The document that describes the file's fields, named in "unknown field" problems. */
+  docs = "docs/policy-profiles.md",
 ): { ok: true; value: z.output<S> } | { ok: false; problems: ProfileProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
@@ -133,7 +135,7 @@ export function parseYamlFile<S extends z.ZodType>(
           file,
           ...at(where.offset),
           path: formatPath(issuePath(issue)),
-          message: explain(issue, where),
+          message: explain(issue, where).replace("docs/policy-profiles.md", docs),
         };
       }),
     };

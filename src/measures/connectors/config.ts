@@ -38,9 +38,8 @@ const base = {
   brands: z.array(id).min(1).optional(),
   steps: z
     .array(
-      z.enum(CONNECTOR_STEPS, {
-        error: `a connector can carry out ${CONNECTOR_STEPS.join(", ")}; referral and data provision are done by a person`,
-      }),
+      // Referral and data provision are always done by a person.
+      z.enum(CONNECTOR_STEPS),
     )
     .min(1, "name at least one step"),
   timeout_seconds: z.number().positive().max(600).default(10),
@@ -168,24 +167,30 @@ export function parseConnectorsFile(
   file: string,
   env: EnvLookup,
 ): { ok: true; value: ConnectorsFile } | { ok: false; problems: ProfileProblem[] } {
-  return parseYamlFile(ConnectorsFileSchema, source, file, (doc, problem) => {
-    visit(doc, {
-      Scalar(_key, node) {
-        if (!isScalar(node) || typeof node.value !== "string" || !node.value.includes("${")) return;
-        node.value = node.value.replace(REFERENCE, (whole, name: string) => {
-          const value = env(name);
-          if (value === undefined || value === "") {
-            problem(
-              node,
-              `the environment variable ${name} is not set (the file refers to ${whole}); export it before starting abusedesk`,
-            );
-            return whole;
-          }
-          return value;
-        });
-      },
-    });
-  });
+  return parseYamlFile(
+    ConnectorsFileSchema,
+    source,
+    file,
+    (doc, problem) => {
+      visit(doc, {
+        Scalar(_key, node) {
+          if (!isScalar(node) || typeof node.value !== "string" || !node.value.includes("${")) return;
+          node.value = node.value.replace(REFERENCE, (whole, name: string) => {
+            const value = env(name);
+            if (value === undefined || value === "") {
+              problem(
+                node,
+                `the environment variable ${name} is not set (the file refers to ${whole}); export it before starting abusedesk`,
+              );
+              return whole;
+            }
+            return value;
+          });
+        },
+      });
+    },
+    "docs/measures.md",
+  );
 }
 
 /** Reads and validates the connectors file; throws ConnectorsFileError listing every problem. */

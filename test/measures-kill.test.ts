@@ -59,7 +59,15 @@ test("kill -9 during the webhook call ends in exactly one delivered key", { time
     );
     const http = await freePort();
     const smtp = await freePort();
-    const args = ["start", "--http", `127.0.0.1:${http}`, "--smtp", `127.0.0.1:${smtp}`, "--connectors", connectors];
+    const args = [
+      "start",
+      "--http",
+      `127.0.0.1:${http}`,
+      "--smtp",
+      `127.0.0.1:${smtp}`,
+      "--connectors",
+      connectors,
+    ];
     const env = {
       DATABASE_URL: tdb.url,
       ABUSEDESK_KILL_SECRET: SECRET,
@@ -134,7 +142,8 @@ test("kill -9 during the webhook call ends in exactly one delivered key", { time
     assert.equal(call.attempts, 2);
     assert.equal(call.state, "done");
   } finally {
-    for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGTERM");
+    for (const c of children)
+      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGTERM");
     await Promise.all(children.map((c) => c.exited));
     await rec.close();
     await conn.close();

@@ -97,7 +97,11 @@ const reaches = (id: number, state: string) =>
     `action ${id} to become ${state}`,
   );
 
-async function caseFor(customer: string, brand: string, spec: { ip?: string; url?: string; category?: string }) {
+async function caseFor(
+  customer: string,
+  brand: string,
+  spec: { ip?: string; url?: string; category?: string },
+) {
   await insertCustomer(db(), customer, brand, `Klant ${customer}`);
   return openCaseFor(db(), policies(), {
     brand,
@@ -163,16 +167,25 @@ test("a suspension approved by a second person reaches the webhook once, signed,
   assert.equal(await executeCall(deps, callRow.id), "not_taken");
   await sweepMeasures(deps);
   assert.equal(rec.on("/panel").length, 1);
-  assert.deepEqual([...rec.delivered()].filter((k) => k === key), [key]);
+  assert.deepEqual(
+    [...rec.delivered()].filter((k) => k === key),
+    [key],
+  );
 
   const trail = await auditTrail(db(), "case", kase);
   const doneEntry = trail.find((e) => e.action === "case.action.done")!;
   assert.equal(doneEntry.actor, "system:measures");
   assert.deepEqual(
-    { connector: (doneEntry.details as { connector: string }).connector, key: (doneEntry.details as { key: string }).key },
+    {
+      connector: (doneEntry.details as { connector: string }).connector,
+      key: (doneEntry.details as { key: string }).key,
+    },
     { connector: "panel", key },
   );
-  assert.ok(trail.some((e) => e.action === "notify.measure_done"), "the customer is told (timeline notifier)");
+  assert.ok(
+    trail.some((e) => e.action === "notify.measure_done"),
+    "the customer is told (timeline notifier)",
+  );
 
   // Undo goes to the connector that did the step, with a key of its own, and the case goes back to review.
   assert.equal((await post("agent", `/api/v1/actions/${id}/undo`)).status, 422, "undo needs a reason");
@@ -251,7 +264,9 @@ test("a webhook that keeps failing ends in failed with its answer kept, tells th
   assert.equal((await t.api("agent", "/api/v1/notifications")).status, 403, "the list is for supervisors");
   const read = await json(await post("supervisor", `/api/v1/notifications/${note.id}/read`));
   assert.equal(read.read.by, "test-supervisor@abusedesk.test (token:test-supervisor)");
-  const ack = await post("supervisor", `/api/v1/notifications/${note.id}/acknowledge`, { note: "calling the panel team" });
+  const ack = await post("supervisor", `/api/v1/notifications/${note.id}/acknowledge`, {
+    note: "calling the panel team",
+  });
   assert.equal(ack.status, 200);
   assert.equal((await json(ack)).acknowledged.note, "calling the panel team");
   assert.equal((await post("legal", `/api/v1/notifications/${note.id}/acknowledge`)).status, 409);
@@ -263,7 +278,11 @@ test("a webhook that keeps failing ends in failed with its answer kept, tells th
   const done = await reaches(id, "done");
   const calls = rec.on("/broken");
   assert.equal(calls.length, 4);
-  assert.equal(new Set(calls.map((c) => c.key)).size, 1, "the retry sends the key fixed when the step was taken");
+  assert.equal(
+    new Set(calls.map((c) => c.key)).size,
+    1,
+    "the retry sends the key fixed when the step was taken",
+  );
   assert.equal(done.execution.idempotency_key, calls[0]!.key);
   assert.ok(done.history.some((h: { action: string }) => h.action === "case.action.retry"));
 });
@@ -282,7 +301,9 @@ test("a step with no connector is done by a person who marks it done, and is und
   const noNote = await post("agent", `/api/v1/actions/${id}/done`, { note: " " });
   assert.equal(noNote.status, 422);
   assert.match((await json(noNote)).message, /say in "note" what was done/);
-  const done = await post("agent", `/api/v1/actions/${id}/done`, { note: "profile set to 10 Mbit/s in the CRM" });
+  const done = await post("agent", `/api/v1/actions/${id}/done`, {
+    note: "profile set to 10 Mbit/s in the CRM",
+  });
   assert.equal(done.status, 200);
   const d = await json(done);
   assert.equal(d.state, "done");
@@ -290,7 +311,10 @@ test("a step with no connector is done by a person who marks it done, and is und
   assert.equal(d.execution.note, "profile set to 10 Mbit/s in the CRM");
   assert.equal(d.undoable, true);
 
-  assert.equal((await post("agent", `/api/v1/actions/${id}/undo`, { reason: "usage normal again" })).status, 200);
+  assert.equal(
+    (await post("agent", `/api/v1/actions/${id}/undo`, { reason: "usage normal again" })).status,
+    200,
+  );
   const waitingUndo = await action(id);
   assert.equal(waitingUndo.state, "done");
   assert.equal(waitingUndo.undo.state, "queued");
@@ -301,8 +325,10 @@ test("a step with no connector is done by a person who marks it done, and is und
   const timeline = (await json(await t.api("agent", `/api/v1/cases/${kase}`))).timeline.map(
     (e: { summary: string }) => e.summary,
   );
-  assert.ok(timeline.includes("step downgrade done (action " + id + ") by hand: profile set to 10 Mbit/s in the CRM"));
-  assert.ok(timeline.includes("step downgrade undone (action " + id + ") by hand: profile restored in the CRM"));
+  assert.ok(
+    timeline.includes(`step downgrade done (action ${id}) by hand: profile set to 10 Mbit/s in the CRM`),
+  );
+  assert.ok(timeline.includes(`step downgrade undone (action ${id}) by hand: profile restored in the CRM`));
 });
 
 test("refusing and cancelling: who may, with a reason, and only while nothing was carried out", async () => {
@@ -310,7 +336,10 @@ test("refusing and cancelling: who may, with a reason, and only while nothing wa
   const ask = async () =>
     (
       await json(
-        await post("supervisor", `/api/v1/cases/${kase}/actions`, { step: "terminate", reason: "structural abuse" }),
+        await post("supervisor", `/api/v1/cases/${kase}/actions`, {
+          step: "terminate",
+          reason: "structural abuse",
+        }),
       )
     ).action.id as number;
   const a = await ask();
@@ -319,7 +348,9 @@ test("refusing and cancelling: who may, with a reason, and only while nothing wa
   assert.equal(self.status, 403);
   assert.match((await json(self)).message, /four eyes/);
   assert.equal((await post("legal", `/api/v1/actions/${a}/refuse`, {})).status, 422);
-  const refused = await json(await post("legal", `/api/v1/actions/${a}/refuse`, { reason: "a warning first" }));
+  const refused = await json(
+    await post("legal", `/api/v1/actions/${a}/refuse`, { reason: "a warning first" }),
+  );
   assert.equal(refused.state, "refused");
   assert.deepEqual(
     { by: refused.closed.by, reason: refused.closed.reason },
@@ -332,7 +363,9 @@ test("refusing and cancelling: who may, with a reason, and only while nothing wa
   assert.equal(notMine.status, 403);
   assert.match((await json(notMine)).message, /only the person who asked/);
   assert.equal((await post("auditor", `/api/v1/actions/${b}/cancel`, { reason: "x" })).status, 403);
-  const cancelled = await json(await post("supervisor", `/api/v1/actions/${b}/cancel`, { reason: "asked by mistake" }));
+  const cancelled = await json(
+    await post("supervisor", `/api/v1/actions/${b}/cancel`, { reason: "asked by mistake" }),
+  );
   assert.equal(cancelled.state, "cancelled");
   assert.equal((await post("supervisor", `/api/v1/actions/${b}/cancel`, { reason: "again" })).status, 409);
   assert.equal(rec.requests.filter((r) => r.json?.case_id === kase).length, 0, "nothing was sent");
@@ -341,8 +374,14 @@ test("refusing and cancelling: who may, with a reason, and only while nothing wa
 });
 
 test("a block through the RPZ file connector is lifted by itself when the profile's term ends", async () => {
-  const kase = await caseFor("ms-6", "webxtra", { url: "https://nep-bank.example/login", category: "phishing" });
-  const taken = await post("agent", `/api/v1/cases/${kase}/actions`, { step: "block", reason: "phishing kit" });
+  const kase = await caseFor("ms-6", "webxtra", {
+    url: "https://nep-bank.example/login",
+    category: "phishing",
+  });
+  const taken = await post("agent", `/api/v1/cases/${kase}/actions`, {
+    step: "block",
+    reason: "phishing kit",
+  });
   const id = (await json(taken)).action.id;
   const done = await reaches(id, "done");
   assert.equal(done.execution.connector, "dns");

@@ -52,24 +52,37 @@ export class Jobs {
   async work<T>(
     name: string,
     handler: JobHandler<T>,
-    opts: { batchSize?: number; pollSeconds?: number; parallel?: boolean } = {},
+    opts: { batchSize?: number; pollSeconds?: number } = {},
   ) {
     await this.queue(name);
     await this.boss.work<T>(
       name,
       { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: opts.pollSeconds ?? 0.5 },
       async (jobs) => {
-        // parallel: the batch's jobs run at once (each must be independent of the others).
-        if (opts.parallel) {
-          await Promise.all(jobs.map((job) => handler(job.data, { id: job.id, name: job.name })));
-          return;
-        }
         for (const job of jobs) {
           await handler(job.data, { id: job.id, name: job.name });
         }
       },
     );
     this.log.debug({ queue: name }, "working queue");
+  }
+
+  /**
+   * Takes jobs of `name` in batches of up to `batchSize`, handed over together (one transaction can then
+   * record a whole batch). A batch whose handler throws is retried as a whole.
+   */
+  async workBatch<T>(
+    name: string,
+    handler: (data: T[]) => Promise<void>,
+    opts: { batchSize: number; pollSeconds?: number },
+  ) {
+    await this.queue(name);
+    await this.boss.work<T>(
+      name,
+      { batchSize: opts.batchSize, pollingIntervalSeconds: opts.pollSeconds ?? 0.5 },
+      async (jobs) => handler(jobs.map((job) => job.data)),
+    );
+    this.log.debug({ queue: name }, "working queue in batches");
   }
 
   async stop(): Promise<void> {

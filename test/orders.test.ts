@@ -23,13 +23,13 @@ let dir: string;
 /** What the notifier seam was told, in order (it also records on the timeline, as the default does). */
 const told: { method: keyof MeasureNotifier; event: Record<string, unknown> }[] = [];
 const recording: MeasureNotifier = {
-  async measureDone(trx, e) {
-    told.push({ method: "measureDone", event: e as never });
-    await timelineNotifier.measureDone(trx, e);
+  async measureDone(trx, events) {
+    for (const e of events) told.push({ method: "measureDone", event: e as never });
+    await timelineNotifier.measureDone(trx, events);
   },
-  async measureUndone(trx, e) {
-    told.push({ method: "measureUndone", event: e as never });
-    await timelineNotifier.measureUndone(trx, e);
+  async measureUndone(trx, events) {
+    for (const e of events) told.push({ method: "measureUndone", event: e as never });
+    await timelineNotifier.measureUndone(trx, events);
   },
   async orderExecuted(trx, e) {
     told.push({ method: "orderExecuted", event: e as never });

@@ -10,19 +10,19 @@ import type { ActionForHistory } from "./facts.ts";
 type Trx = Transaction<Database>;
 
 /**
- * Sets a case's state; a finished case's clocks stop. When reopening collides with a newer open case of
- * the same customer and problem (the `cases_one_open` index), nothing changes and that case's id is
+ * Sets a case's state; a finished case's clocks stop. Reopening may collide with a newer open case of the
+ * same customer and problem (the `cases_one_open` index): then nothing changes and that case's id is
  * answered as `conflict`.
  */
 export async function updateCaseState(
   trx: Trx,
   kase: { id: number; brand_id: string; customer_id: string | null; category: string; subject_key: string },
   to: CaseState,
-  finished: boolean,
+  opts: { finished: boolean; reopening: boolean },
 ): Promise<{ conflict: number | null } | undefined> {
-  try {
-    await sql`savepoint move_case`.execute(trx);
-    await trx
+  const { finished } = opts;
+  const update = () =>
+    trx
       .updateTable("cases")
       .set({
         state: to,
@@ -32,21 +32,26 @@ export async function updateCaseState(
       })
       .where("id", "=", kase.id)
       .execute();
-    await sql`release savepoint move_case`.execute(trx);
-  } catch (err) {
-    if ((err as { code?: string }).code !== "23505") throw err;
-    await sql`rollback to savepoint move_case`.execute(trx);
-    const other = await trx
-      .selectFrom("cases")
-      .select("id")
-      .where("brand_id", "=", kase.brand_id)
-      .where("customer_id", "=", kase.customer_id)
-      .where("category", "=", kase.category)
-      .where("subject_key", "=", kase.subject_key)
-      .where("state", "not in", ["resolved", "rejected", "closed"])
-      .executeTakeFirst();
-    return { conflict: other?.id ?? null };
-  }
+  if (!opts.reopening) await update();
+  else
+    try {
+      await sql`savepoint move_case`.execute(trx);
+      await update();
+      await sql`release savepoint move_case`.execute(trx);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "23505") throw err;
+      await sql`rollback to savepoint move_case`.execute(trx);
+      const other = await trx
+        .selectFrom("cases")
+        .select("id")
+        .where("brand_id", "=", kase.brand_id)
+        .where("customer_id", "=", kase.customer_id)
+        .where("category", "=", kase.category)
+        .where("subject_key", "=", kase.subject_key)
+        .where("state", "not in", ["resolved", "rejected", "closed"])
+        .executeTakeFirst();
+      return { conflict: other?.id ?? null };
+    }
   if (finished)
     await trx
       .updateTable("case_deadlines")

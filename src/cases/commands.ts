@@ -62,7 +62,10 @@ export async function moveCase(
   extra: Record<string, unknown> = {},
 ): Promise<Result<CaseState>> {
   const finished = !isOpen(to);
-  const collision = await updateCaseState(trx, kase, to, finished);
+  const collision = await updateCaseState(trx, kase, to, {
+    finished,
+    reopening: !isOpen(kase.state) && !finished,
+  });
   if (collision)
     return fail(
       409,
@@ -80,17 +83,12 @@ export async function moveCase(
   return ok(to);
 }
 
-/** After a step is in force: the case moves on and the clocks it starts run. */
-export async function stepTaken(
+/** The clocks a step starts (a warning starts the customer's term, …), from every step taken on the case. */
+export async function clocksAfterStep(
   trx: Trx,
-  actor: Actor,
   kase: Case,
   profile: PolicyProfile | undefined,
-  step: Step,
-  actionId: number,
 ): Promise<void> {
-  const to = stateAfterStep(kase.state, step);
-  if (to) await moveCase(trx, actor, kase, to, `${STEP_NOUNS[step]} (action ${actionId})`);
   if (!profile) return;
   const taken = (await caseActions(trx, kase.id))
     .filter((a) => TAKEN_ACTION_STATES.includes(a.state))
@@ -109,6 +107,12 @@ export async function stepTaken(
     deadlines.map((d) => ({ caseId: kase.id, name: d.name, dueAt: d.due_at, source: d.source })),
     [kase.id],
   );
+}
+
+/** Where a step takes the case: waiting for the customer, measures, review. */
+export async function moveAfterStep(trx: Trx, actor: Actor, kase: Case, step: Step, actionId: number) {
+  const to = stateAfterStep(kase.state, step);
+  if (to) await moveCase(trx, actor, kase, to, `${STEP_NOUNS[step]} (action ${actionId})`);
 }
 
 export async function transitionCase(

@@ -157,6 +157,76 @@ export async function updateCall(
     .execute();
 }
 
+/** Calls that finished well, in one statement. */
+export async function finishCalls(
+  trx: Trx,
+  rows: readonly { id: number; status: number | null; answer: string | null }[],
+  at: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`update measure_calls m set state = 'done', finished_at = ${at.toISOString()}::timestamptz,
+      lease_until = null, last_status = v.status, last_error = null, answer = v.answer
+    from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.status)}::int[],
+      ${rows.map((r) => pgText(r.answer))}::text[]) as v(id, status, answer)
+    where m.id = v.id`.execute(trx);
+}
+
+export async function markActionsDone(
+  trx: Trx,
+  rows: readonly { id: number; lift: Date | null }[],
+  at: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`update actions a set state = 'done', done_at = ${at.toISOString()}::timestamptz, lift_at = v.lift
+    from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.lift?.toISOString() ?? null)}::timestamptz[])
+      as v(id, lift)
+    where a.id = v.id`.execute(trx);
+}
+
+export async function markActionsUndone(trx: Trx, ids: readonly number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`update actions set state = 'undone', undone_at = ${at.toISOString()}::timestamptz
+    where id = any(${ids}::bigint[])`.execute(trx);
+}
+
+export async function customerNames(trx: Trx, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom("customers")
+    .select(["id", "name"])
+    .where("id", "in", [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Actions, locked in id order. */
+export async function lockActions(trx: Trx, ids: readonly number[]): Promise<ActionRow[]> {
+  if (ids.length === 0) return [];
+  return trx
+    .selectFrom("actions")
+    .selectAll()
+    .where("id", "in", [...ids])
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+}
+
+/** The calls this worker still holds (each at the attempt it made), locked: a fence against a worker thought dead. */
+export async function lockHeldCalls(
+  trx: Trx,
+  held: readonly { id: number; attempt: number }[],
+): Promise<CallRow[]> {
+  if (held.length === 0) return [];
+  const { rows } = await sql<CallRow>`
+    select m.* from measure_calls m
+    join unnest(${held.map((h) => h.id)}::bigint[], ${held.map((h) => h.attempt)}::int[]) as v(id, attempt)
+      on m.id = v.id and m.attempts = v.attempt
+    where m.state = 'executing'
+    order by m.id
+    for update of m`.execute(trx);
+  return rows.map((r) => ({ ...r, idempotency_key: String(r.idempotency_key) }));
+}
+
 /** What a call's payload is built from: the case, its customer, its subjects and the order. */
 export async function callContext(trx: Trx, caseId: number, orderId: number | null) {
   const kase = await trx
@@ -198,53 +268,48 @@ export interface ClaimedCall {
 }
 
 /**
- * Takes a queued call that is due (and its action's state to `executing`), holding it until `leaseSeconds`
- * from now. Undefined when it is not there to take: done, taken by another worker, cancelled, not due.
+ * Takes the queued calls of `callIds` that are due (and their actions' state to `executing`), each held
+ * until its lease runs out. Calls not there to take (done, taken by another worker, cancelled, not due,
+ * done by hand) are left out.
  */
-export async function claimCall(
+export async function claimCalls(
   db: DB,
-  callId: number,
-  leaseSeconds: number,
-): Promise<ClaimedCall | undefined> {
+  callIds: readonly number[],
+  leaseOf: (connector: string | null) => number,
+): Promise<ClaimedCall[]> {
+  if (callIds.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    const target = await trx
+    const targets = await trx
       .selectFrom("measure_calls as m")
       .innerJoin("actions as a", "a.id", "m.action_id")
-      .select(["m.action_id", "a.case_id"])
-      .where("m.id", "=", callId)
-      .executeTakeFirst();
-    if (!target) return undefined;
-    await sql`select 1 from actions where id = ${target.action_id} for update`.execute(trx);
-    const { rows } = await sql<Omit<ClaimedCall, "case_id">>`
-      update measure_calls set state = 'executing', attempts = attempts + 1, started_at = now(),
-        lease_until = now() + make_interval(secs => ${leaseSeconds}::float8)
-      where id = ${callId} and state = 'queued' and next_attempt_at <= now() and connector is not null
-      returning id, action_id, undo, idempotency_key::text as idempotency_key, connector, body, attempts`.execute(
+      .select(["m.id", "m.action_id", "a.case_id", "m.connector"])
+      .where("m.id", "in", [...callIds])
+      .where("m.state", "=", "queued")
+      .execute();
+    if (targets.length === 0) return [];
+    const actionIds = [...new Set(targets.map((t) => t.action_id))].sort((a, b) => a - b);
+    await sql`select id from actions where id = any(${actionIds}::bigint[]) order by id for update`.execute(
       trx,
     );
-    const call = rows[0];
-    if (!call) return undefined;
-    if (!call.undo)
+    const { rows } = await sql<Omit<ClaimedCall, "case_id">>`
+      update measure_calls m set state = 'executing', attempts = m.attempts + 1, started_at = now(),
+        lease_until = now() + make_interval(secs => v.lease)
+      from unnest(${targets.map((t) => t.id)}::bigint[], ${targets.map((t) => leaseOf(t.connector))}::float8[])
+        as v(id, lease)
+      where m.id = v.id and m.state = 'queued' and m.next_attempt_at <= now() and m.connector is not null
+      returning m.id, m.action_id, m.undo, m.idempotency_key::text as idempotency_key, m.connector, m.body,
+        m.attempts`.execute(trx);
+    const doing = rows.filter((r) => !r.undo).map((r) => r.action_id);
+    if (doing.length > 0)
       await trx
         .updateTable("actions")
         .set({ state: "executing" })
-        .where("id", "=", call.action_id)
+        .where("id", "in", doing)
         .where("state", "in", ["pending", "approved"])
         .execute();
-    return { ...call, case_id: target.case_id };
+    const caseOf = new Map(targets.map((t) => [t.action_id, t.case_id]));
+    return rows.map((r) => ({ ...r, case_id: caseOf.get(r.action_id)! }));
   });
-}
-
-/** The call, locked, if this worker still holds it (`attempt` is the attempt it made): a fence against a worker that was thought dead. */
-export async function lockHeldCall(trx: Trx, callId: number, attempt: number): Promise<CallRow | undefined> {
-  return trx
-    .selectFrom("measure_calls")
-    .selectAll()
-    .where("id", "=", callId)
-    .where("state", "=", "executing")
-    .where("attempts", "=", attempt)
-    .forUpdate()
-    .executeTakeFirst();
 }
 
 /** Calls whose worker did not finish in time (it died): queued again, to be made with the same key. */

@@ -9,11 +9,11 @@
 import { randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { Logger } from "pino";
-import { appendAudit } from "../audit.ts";
+import { appendAudit, appendAuditBatch } from "../audit.ts";
 import { type Actor, SYSTEM } from "../auth/auth.store.ts";
 import { assessCase } from "../cases/cases.store.ts";
 import { touchCase } from "../cases/commands.store.ts";
-import { type Case, moveCase, stepTaken, withCase } from "../cases/commands.ts";
+import { type Case, clocksAfterStep, moveAfterStep, moveCase, withCase } from "../cases/commands.ts";
 import { isOpen } from "../cases/states.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
@@ -30,10 +30,14 @@ import {
   callContext,
   callsOf,
   caseOfAction,
+  customerNames,
+  finishCalls,
   insertAction,
   insertCall,
   insertNotification,
   lockAction,
+  markActionsDone,
+  markActionsUndone,
   measuresInForce,
   updateAction,
   updateCall,
@@ -260,6 +264,16 @@ export async function takeActionOn(
     clause,
     order_id: demand.orderId ?? null,
   });
+  // The work first, the audit entries last: they serialise writers until the transaction commits.
+  if (!severe) {
+    if (isMeasureStep(input.step)) {
+      const action = (await lockAction(trx, row.id))!;
+      const call = await makeCall(trx, deps, kase, action, { undo: false, by: actor, reason });
+      if (call.connector) calls.push(call.id);
+    }
+    await clocksAfterStep(trx, kase, profile);
+  }
+  await touchCase(trx, kase.id);
   await appendAudit(trx, {
     actor: actor.name,
     action: "case.action",
@@ -277,15 +291,7 @@ export async function takeActionOn(
       ...(demand.orderId ? { order: demand.orderId, proposed_clause: proposal?.clause ?? null } : {}),
     },
   });
-  await touchCase(trx, kase.id);
-  if (!severe) {
-    await stepTaken(trx, actor, kase, profile, input.step, row.id);
-    if (isMeasureStep(input.step)) {
-      const action = (await lockAction(trx, row.id))!;
-      const call = await makeCall(trx, deps, kase, action, { undo: false, by: actor, reason });
-      if (call.connector) calls.push(call.id);
-    }
-  }
+  if (!severe) await moveAfterStep(trx, actor, kase, input.step, row.id);
   return ok({
     action: {
       id: row.id,
@@ -360,14 +366,7 @@ export async function approveAction(
       approved_by_user: actor.userId,
       approved_at: now,
     });
-    await appendAudit(trx, {
-      actor: actor.name,
-      action: "case.action.approve",
-      subjectType: "case",
-      subjectId: kase.id,
-      details: { action: action.id, step: action.step, requested_by: action.actor, note: input.note ?? null },
-    });
-    await stepTaken(trx, actor, kase, deps.policies.get(kase.brand_id), action.step as Step, action.id);
+    // The work first, the audit entries last: they serialise writers until the transaction commits.
     if (isMeasureStep(action.step as Step)) {
       const approved = { ...action, approved_by: actor.name, approved_at: now };
       const call = await makeCall(trx, deps, kase, approved, {
@@ -377,6 +376,15 @@ export async function approveAction(
       });
       if (call.connector) calls.push(call.id);
     }
+    await clocksAfterStep(trx, kase, deps.policies.get(kase.brand_id));
+    await appendAudit(trx, {
+      actor: actor.name,
+      action: "case.action.approve",
+      subjectType: "case",
+      subjectId: kase.id,
+      details: { action: action.id, step: action.step, requested_by: action.actor, note: input.note ?? null },
+    });
+    await moveAfterStep(trx, actor, kase, action.step as Step, action.id);
     return ok({
       action: {
         id: action.id,
@@ -586,14 +594,10 @@ export async function markDone(
       call = (await callsOf(trx, action.id)).call!;
     }
     await updateCall(trx, call.id, { done_by: actor.name, done_by_user: actor.userId, note });
-    const state = await completeCall(trx, deps, kase, action, call, {
-      by: actor.name,
-      byHand: true,
-      note,
-      answer: null,
-      status: null,
-    });
-    return ok({ id: action.id, state });
+    const [state] = await completeCalls(trx, deps, [
+      { kase, action, call, result: { by: actor.name, byHand: true, note, answer: null, status: null } },
+    ]);
+    return ok({ id: action.id, state: state! });
   });
 }
 
@@ -663,90 +667,106 @@ export async function liftExpired(
   });
 }
 
+/** A finished call, ready to be recorded. */
+export interface Completion {
+  kase: Case;
+  action: ActionRow;
+  call: CallRow;
+  result: { by: string; byHand: boolean; note: string | null; answer: string | null; status: number | null };
+}
+
 /**
- * A call finished: the step (or its undo) is done. The case's timeline records it, the customer is told
- * through the notifier (never for a gagged case), and an order's progress is recorded. Called inside the
- * transaction that holds the case, the action and the call.
+ * Calls finished: their steps (or undos) are done. The case's timeline records each, the customer is told
+ * through the notifier (never for a gagged case), and orders' progress is recorded. Called inside the
+ * transaction that holds the cases, the actions and the calls; a worker records a whole batch at once.
  */
-export async function completeCall(
+export async function completeCalls(
   trx: Trx,
   deps: MeasureDeps,
-  kase: Case,
-  action: ActionRow,
-  call: CallRow,
-  result: { by: string; byHand: boolean; note: string | null; answer: string | null; status: number | null },
-): Promise<ActionState> {
+  items: readonly Completion[],
+): Promise<ActionState[]> {
+  if (items.length === 0) return [];
   const now = new Date();
-  await updateCall(trx, call.id, {
-    state: "done",
-    finished_at: now,
-    lease_until: null,
-    last_status: result.status,
-    last_error: null,
-    answer: result.answer,
-  });
-  const customerName = kase.customer_id
-    ? ((
-        await trx.selectFrom("customers").select("name").where("id", "=", kase.customer_id).executeTakeFirst()
-      )?.name ?? null)
-    : null;
-  const event = {
-    case: notifiedCase(kase, customerName),
-    action: {
-      id: action.id,
-      step: action.step as Step,
-      connector: call.connector,
-      at: now,
-      note: result.note,
-    },
-  };
-  const details = {
-    action: action.id,
-    step: action.step,
-    connector: result.byHand ? null : call.connector,
-    by_hand: result.byHand,
-    key: call.idempotency_key,
-    by: result.by,
-    note: result.note,
-    status: result.status,
-  };
-  if (!call.undo) {
-    const lift = liftAt(deps.policies.get(kase.brand_id), action.step, now) ?? null;
-    await updateAction(trx, action.id, { state: "done", done_at: now, lift_at: lift });
-    await appendAudit(trx, {
-      actor: result.by,
-      action: "case.action.done",
+  await finishCalls(
+    trx,
+    items.map((i) => ({ id: i.call.id, status: i.result.status, answer: i.result.answer })),
+    now,
+  );
+  const lifts = new Map<number, Date | null>();
+  for (const i of items)
+    if (!i.call.undo)
+      lifts.set(i.action.id, liftAt(deps.policies.get(i.kase.brand_id), i.action.step, now) ?? null);
+  await markActionsDone(
+    trx,
+    [...lifts].map(([id, lift]) => ({ id, lift })),
+    now,
+  );
+  await markActionsUndone(
+    trx,
+    items.filter((i) => i.call.undo).map((i) => i.action.id),
+    now,
+  );
+  await appendAuditBatch(
+    trx,
+    items.map((i) => ({
+      actor: i.result.by,
+      action: i.call.undo ? "case.action.undone" : "case.action.done",
       subjectType: "case",
-      subjectId: kase.id,
-      details: { ...details, lift_at: lift?.toISOString() ?? null },
-    });
-    if (!kase.gag) await deps.notifier.measureDone(trx, event);
-    await recordOrderProgress(trx, deps.notifier, action.order_id);
-    return "done";
-  }
-  await updateAction(trx, action.id, { state: "undone", undone_at: now });
-  await appendAudit(trx, {
-    actor: result.by,
-    action: "case.action.undone",
-    subjectType: "case",
-    subjectId: kase.id,
-    details: {
-      ...details,
-      undo: isLasting(action.step) ? UNDO_NOUNS[action.step] : null,
-      reason: call.reason,
-    },
-  });
-  if (!kase.gag) await deps.notifier.measureUndone(trx, event);
-  // The last measure in force lifted: the case goes back to review.
-  if (kase.state === "measures" && (await measuresInForce(trx, kase.id, LASTING_STEPS)).length === 0)
+      subjectId: i.kase.id,
+      details: {
+        action: i.action.id,
+        step: i.action.step,
+        connector: i.result.byHand ? null : i.call.connector,
+        by_hand: i.result.byHand,
+        key: i.call.idempotency_key,
+        by: i.result.by,
+        note: i.result.note,
+        status: i.result.status,
+        ...(i.call.undo
+          ? { undo: isLasting(i.action.step) ? UNDO_NOUNS[i.action.step] : null, reason: i.call.reason }
+          : { lift_at: lifts.get(i.action.id)?.toISOString() ?? null }),
+      },
+    })),
+  );
+  const names = await customerNames(
+    trx,
+    items.map((i) => i.kase.customer_id).filter((c): c is string => c !== null),
+  );
+  // The customer is told, unless an order gagged the case.
+  const told = items
+    .filter((i) => !i.kase.gag)
+    .map((i) => ({
+      undo: i.call.undo,
+      event: {
+        case: notifiedCase(i.kase, i.kase.customer_id ? (names.get(i.kase.customer_id) ?? null) : null),
+        action: {
+          id: i.action.id,
+          step: i.action.step as Step,
+          connector: i.call.connector,
+          at: now,
+          note: i.result.note,
+        },
+      },
+    }));
+  const done = told.filter((t) => !t.undo).map((t) => t.event);
+  const undone = told.filter((t) => t.undo).map((t) => t.event);
+  if (done.length > 0) await deps.notifier.measureDone(trx, done);
+  if (undone.length > 0) await deps.notifier.measureUndone(trx, undone);
+  for (const orderId of new Set(items.filter((i) => !i.call.undo).map((i) => i.action.order_id)))
+    await recordOrderProgress(trx, deps.notifier, orderId);
+  for (const i of items) {
+    // The last measure in force lifted: the case goes back to review.
+    if (!i.call.undo || i.kase.state !== "measures") continue;
+    if ((await measuresInForce(trx, i.kase.id, LASTING_STEPS)).length > 0) continue;
     await moveCase(
       trx,
-      { ...SYSTEM, name: result.by },
-      kase,
+      { ...SYSTEM, name: i.result.by },
+      i.kase,
       "in_review",
-      `every measure on the case is undone (last: action ${action.id})`,
+      `every measure on the case is undone (last: action ${i.action.id})`,
     );
-  return "undone";
+  }
+  return items.map((i) => (i.call.undo ? "undone" : "done"));
 }
 
 /** A call failed for good: the step (or its undo) failed, with the answer kept, and the supervisors are told. */

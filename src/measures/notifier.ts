@@ -5,12 +5,13 @@
  * what it reports, so a message is queued if and only if the decision commits.
  *
  * - `measureDone` / `measureUndone` are for the customer: they are NEVER called for a gagged case (an
- *   authority's order forbids telling the customer anything).
+ *   authority's order forbids telling the customer anything). They get every measure one transaction
+ *   finished (a worker finishes a batch at once), one event per measure, never an empty list.
  * - `orderExecuted` is for the authority: proof of execution, with the time it took.
  * - `escalated` is for the brand's supervisors.
  */
 import type { Transaction } from "kysely";
-import { appendAudit } from "../audit.ts";
+import { type AuditEntry, appendAudit, appendAuditBatch } from "../audit.ts";
 import type { Database } from "../db/schema.ts";
 import type { Step } from "../policy/steps.ts";
 
@@ -61,8 +62,8 @@ export interface EscalationEvent {
 }
 
 export interface MeasureNotifier {
-  measureDone(trx: Trx, event: MeasureEvent): Promise<void>;
-  measureUndone(trx: Trx, event: MeasureEvent): Promise<void>;
+  measureDone(trx: Trx, events: readonly MeasureEvent[]): Promise<void>;
+  measureUndone(trx: Trx, events: readonly MeasureEvent[]): Promise<void>;
   orderExecuted(trx: Trx, event: OrderExecutedEvent): Promise<void>;
   escalated(trx: Trx, event: EscalationEvent): Promise<void>;
 }
@@ -70,35 +71,32 @@ export interface MeasureNotifier {
 /** Who the audit log names for what the default notifier records. */
 export const NOTIFIER_ACTOR = "system:notifier";
 
+const told = (action: string, e: MeasureEvent): AuditEntry => ({
+  actor: NOTIFIER_ACTOR,
+  action,
+  subjectType: "case",
+  subjectId: e.case.id,
+  details: {
+    action: e.action.id,
+    step: e.action.step,
+    to: "customer",
+    customer: e.case.customer?.id ?? null,
+  },
+});
+
 /** The default: a line on the case's timeline (and the order's) saying who would be told what. */
 export const timelineNotifier: MeasureNotifier = {
-  async measureDone(trx, e) {
-    await appendAudit(trx, {
-      actor: NOTIFIER_ACTOR,
-      action: "notify.measure_done",
-      subjectType: "case",
-      subjectId: e.case.id,
-      details: {
-        action: e.action.id,
-        step: e.action.step,
-        to: "customer",
-        customer: e.case.customer?.id ?? null,
-      },
-    });
+  async measureDone(trx, events) {
+    await appendAuditBatch(
+      trx,
+      events.map((e) => told("notify.measure_done", e)),
+    );
   },
-  async measureUndone(trx, e) {
-    await appendAudit(trx, {
-      actor: NOTIFIER_ACTOR,
-      action: "notify.measure_undone",
-      subjectType: "case",
-      subjectId: e.case.id,
-      details: {
-        action: e.action.id,
-        step: e.action.step,
-        to: "customer",
-        customer: e.case.customer?.id ?? null,
-      },
-    });
+  async measureUndone(trx, events) {
+    await appendAuditBatch(
+      trx,
+      events.map((e) => told("notify.measure_undone", e)),
+    );
   },
   async orderExecuted(trx, e) {
     const details = {

@@ -4,8 +4,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 
-// Services outside abusedesk that tests talk to for real, from Debian's packages: an IMAP server.
-const SYSTEM_PACKAGES = [{ binary: "/usr/sbin/dovecot", pkg: "dovecot-imapd", for: "the IMAP intake tests" }];
+// Services and tools outside abusedesk that tests use for real, from Debian's packages.
+const SYSTEM_PACKAGES = [
+  { binary: "/usr/sbin/dovecot", pkg: "dovecot-imapd", for: "the IMAP intake tests" },
+  { binary: "/usr/bin/named-checkzone", pkg: "bind9-utils", for: "the RPZ zone checks of the measures tests" },
+];
 const missing = SYSTEM_PACKAGES.filter((p) => !existsSync(p.binary));
 if (missing.length > 0) {
   const names = missing.map((p) => p.pkg);

@@ -285,6 +285,9 @@ test("a webhook that keeps failing ends in failed with its answer kept, tells th
   );
   assert.equal(done.execution.idempotency_key, calls[0]!.key);
   assert.ok(done.history.some((h: { action: string }) => h.action === "case.action.retry"));
+  const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+  assert.match(metrics, /abusedesk_measure_calls_total\{connector="broken",outcome="failed"\} 1/);
+  assert.match(metrics, /abusedesk_measure_calls_total\{connector="broken",outcome="retrying"\} 2/);
 });
 
 test("a step with no connector is done by a person who marks it done, and is undone the same way", async () => {

@@ -76,6 +76,8 @@ export interface MeasureDeps {
   notifier: MeasureNotifier;
   jobs: Jobs | null;
   log: Logger;
+  /** Told what came of each attempt of a call (the workers count them for /metrics). */
+  onAttempt?: (connector: string | null, outcome: string) => void;
 }
 
 export function measureDeps(services: Services): MeasureDeps {

@@ -10,6 +10,7 @@ import type { WorkerContext } from "../app.ts";
 import { SYSTEM } from "../auth/auth.store.ts";
 import { lockCasesInOrder } from "../cases/commands.store.ts";
 import { NOTIFY_SUPERVISOR_QUEUE } from "../cases/timers.ts";
+import { counter } from "../intake/metrics.ts";
 import {
   type ClaimedCall,
   claimCalls,
@@ -93,6 +94,7 @@ export async function executeCalls(deps: MeasureDeps, callIds: readonly number[]
         .catch((err) => deps.log.error({ err, call: r.id }, "queueing a retry failed; the sweep queues it"));
   for (const a of attempts) {
     const o = recorded.get(a.claimed.id);
+    deps.onAttempt?.(a.claimed.connector, o ?? "lost");
     if (o !== "done")
       deps.log.warn(
         { call: a.claimed.id, connector: a.claimed.connector, attempt: a.claimed.attempts, outcome: o },
@@ -241,7 +243,16 @@ export async function sweepMeasures(
 }
 
 export async function startMeasureWorkers(ctx: WorkerContext): Promise<() => Promise<void>> {
-  const deps = measureDeps(ctx.services);
+  const attempts = counter(
+    ctx.services.metrics,
+    "abusedesk_measure_calls_total",
+    "attempts of calls to measure connectors, by connector and outcome (done, retrying, failed, lost)",
+    ["connector", "outcome"],
+  );
+  const deps: MeasureDeps = {
+    ...measureDeps(ctx.services),
+    onAttempt: (connector, outcome) => attempts.inc({ connector: connector ?? "", outcome }),
+  };
   const every = ctx.services.config.measuresSweepSeconds;
   for (let i = 0; i < LOOPS; i++)
     await ctx.jobs.workBatch<{ call: number }>(

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from "node:fs";
 // Services and tools outside abusedesk that tests use for real, from Debian's packages.
 const SYSTEM_PACKAGES = [
   { binary: "/usr/sbin/dovecot", pkg: "dovecot-imapd", for: "the IMAP intake tests" },
-  { binary: "/usr/bin/named-checkzone", pkg: "bind9-utils", for: "the RPZ zone checks of the measures tests" },
+  { binary: "/usr/bin/named-checkzone", pkg: "bind9-utils", for: "the RPZ tests" },
 ];
 const missing = SYSTEM_PACKAGES.filter((p) => !existsSync(p.binary));
 if (missing.length > 0) {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { auditTrail } from "../src/audit.ts";
+import { createToken, SYSTEM } from "../src/auth/auth.store.ts";
 import { sweepDeadlines } from "../src/cases/timers.ts";
 import { type MeasureNotifier, timelineNotifier } from "../src/measures/notifier.ts";
 import { MAX_ORDER_SUBJECTS } from "../src/orders/orders.ts";
@@ -401,6 +402,22 @@ test("orders are checked: subjects, limits, dates, roles; the list filters and p
   });
   assert.equal(future.status, 422);
   assert.equal((await post("agent", "/api/v1/orders", base)).status, 403);
+  // A token of no person may record an order, but not one that asks for a severe step: nothing is kept.
+  const robot = await createToken(t.desk.conn.db, SYSTEM, { name: "order-robot", role: "legal" });
+  assert.ok(robot.ok);
+  const severe = await fetch(`${t.baseUrl}/api/v1/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${robot.value.token}` },
+    body: JSON.stringify({ ...base, reference: "ROBOT-1", requested: ["suspend"] }),
+  });
+  assert.equal(severe.status, 403);
+  assert.match((await json(severe)).message, /no person cannot take the severe step suspend/);
+  const left = await t.desk.conn.db
+    .selectFrom("orders")
+    .select("id")
+    .where("reference", "=", "ROBOT-1")
+    .execute();
+  assert.equal(left.length, 0, "the failed order is rolled back whole");
   assert.equal((await post("legal", "/api/v1/orders", { ...base, authority: "mayor" })).status, 400);
 
   const tco = await json(await t.api("auditor", "/api/v1/orders?authority=tco_authority"));

@@ -7,6 +7,7 @@
 import type { Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
+import { decide } from "../db/decide.ts";
 import type { DB } from "../db/index.ts";
 import type { CaseState, Database } from "../db/schema.ts";
 import { pgText } from "../db/text.ts";
@@ -39,13 +40,13 @@ export type Case = NonNullable<CaseRow>;
 
 const notFound = (id: number) => fail(404, `there is no case ${id}`);
 
-/** Runs `fn` in a transaction with the case locked; 404 when there is no such case. */
+/** Runs `fn` in a transaction with the case locked (rolled back when it fails); 404 without such a case. */
 export async function withCase<T>(
   db: DB,
   id: number,
   fn: (trx: Trx, kase: Case) => Promise<Result<T>>,
 ): Promise<Result<T>> {
-  return db.transaction().execute(async (trx) => {
+  return decide(db, async (trx) => {
     const kase = await lockCase(trx, id);
     if (!kase) return notFound(id);
     return fn(trx, kase);
@@ -216,7 +217,7 @@ export async function mergeCases(
   const sources = [...new Set(input.from)].filter((s) => s !== targetId);
   if (sources.length === 0) return fail(422, "name at least one other case to merge into this one");
   if (!input.reason.trim()) return fail(422, "merging needs a reason");
-  return db.transaction().execute(async (trx) => {
+  return decide(db, async (trx) => {
     const rows = await lockCasesInOrder(trx, [targetId, ...sources]);
     const target = rows.find((r) => r.id === targetId);
     if (!target) return notFound(targetId);

@@ -6,6 +6,7 @@
  */
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
+import { decide } from "../db/decide.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { MeasureDeps } from "./actions.ts";
 import {
@@ -47,7 +48,7 @@ async function change(
   what: "read" | "acknowledge",
   note: string | null,
 ): Promise<Result<NotificationRow>> {
-  return deps.db.transaction().execute(async (trx) => {
+  return decide(deps.db, async (trx) => {
     const n = await lockNotification(trx, id);
     if (!n) return fail(404, `there is no notification ${id}`);
     if (what === "read") {

@@ -9,6 +9,7 @@
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
 import { lockCase } from "../cases/cases.store.ts";
+import { decide } from "../db/decide.ts";
 import type { Authority } from "../db/schema.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import { insertEvents } from "../events/event.store.ts";
@@ -106,7 +107,7 @@ export async function createOrder(
     return fail(422, "received_at lies in the future; give the moment the order reached us");
 
   const calls: number[] = [];
-  const result = await deps.db.transaction().execute(async (trx): Promise<Result<OrderCreated>> => {
+  const result = await decide(deps.db, async (trx): Promise<Result<OrderCreated>> => {
     const org = AUTHORITY_NAMES[input.authority];
     const reporterId = await upsertAuthorityReporter(trx, input.contact, org);
     let reportId: number;
@@ -279,7 +280,7 @@ export async function releaseHold(
 ): Promise<Result<{ id: number; released_at: Date }>> {
   const reason = input.reason?.trim();
   if (!reason) return fail(422, 'releasing a hold needs a reason in "reason"; it goes into the audit log');
-  return deps.db.transaction().execute(async (trx) => {
+  return decide(deps.db, async (trx) => {
     const hold = await lockHold(trx, id);
     if (!hold) return fail(404, `there is no hold ${id}`);
     if (hold.released_at) return fail(409, `hold ${id} was released already by ${hold.released_by}`);

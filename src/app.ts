@@ -88,6 +88,8 @@ export async function loadMeasureConnectors(config: Config): Promise<Connectors>
  */
 export interface DeskParts {
   notifier?: MeasureNotifier;
+  /** Connectors read already (startDesk reads them before it touches the database, to fail fast). */
+  connectors?: Connectors;
 }
 
 /** Builds the services every role shares: database, queue, policies, and the event pipeline. */
@@ -99,7 +101,7 @@ export async function buildServices(
   parts: DeskParts = {},
 ): Promise<{ services: Services; close(): Promise<void> }> {
   const policies = await loadPolicies(config);
-  const connectors = await loadMeasureConnectors(config);
+  const connectors = parts.connectors ?? (await loadMeasureConnectors(config));
   if (connectors.list.length === 0)
     log.info(
       "no measure connectors configured (ABUSEDESK_CONNECTORS): measures are done by hand and marked done",
@@ -188,6 +190,8 @@ function listenError(
 }
 
 export async function startDesk(config: Config, log: Logger, parts: DeskParts = {}): Promise<Desk> {
+  // A broken connectors file stops start-up before anything else happens.
+  const connectors = parts.connectors ?? (await loadMeasureConnectors(config));
   const conn = await connect({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -208,7 +212,7 @@ export async function startDesk(config: Config, log: Logger, parts: DeskParts = 
     const roles = config.role === "all" ? ["web", "smtp", "worker"] : [config.role];
     const jobs = await Jobs.start(conn.url, log, { supervise: roles.includes("worker") });
     cleanup.push(() => jobs.stop());
-    const built = await buildServices(config, log, conn, jobs, parts);
+    const built = await buildServices(config, log, conn, jobs, { ...parts, connectors });
     cleanup.push(built.close);
     const { services } = built;
     if (config.demo) await loadDemoWithAdmin(services, log);

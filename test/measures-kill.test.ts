@@ -15,7 +15,7 @@ import { loadConfig } from "../src/config.ts";
 import { connect, migrate } from "../src/db/index.ts";
 import { loadDemo } from "../src/demo.ts";
 import { insertCustomer, openCaseFor } from "./cases.fixtures.ts";
-import { freePort, quietLog, spawnCli, testDatabase, waitFor } from "./helpers.ts";
+import { freePort, quietLog, runCli, spawnCli, testDatabase, waitFor } from "./helpers.ts";
 import { startRecorder } from "./webhook-recorder.ts";
 
 const SECRET = "kill-test-secret-0123456789";
@@ -147,6 +147,33 @@ test("kill -9 during the webhook call ends in exactly one delivered key", { time
     await Promise.all(children.map((c) => c.exited));
     await rec.close();
     await conn.close();
+    await tdb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("abusedesk start refuses a broken connectors file with the file, the line and what to do", async () => {
+  const tdb = await testDatabase();
+  const dir = mkdtempSync(path.join(tmpdir(), "abusedesk-badconn-"));
+  try {
+    const file = path.join(dir, "connectors.yaml");
+    writeFileSync(
+      file,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the connectors file's own ${NAME} syntax
+      "connectors:\n  - id: panel\n    type: webhook\n    url: https://panel.example/\n    secret: ${NOT_SET_ANYWHERE}\n    steps: [suspend]\n",
+    );
+    const http = await freePort();
+    const smtp = await freePort();
+    const r = await runCli(
+      ["start", "--http", `127.0.0.1:${http}`, "--smtp", `127.0.0.1:${smtp}`, "--connectors", file],
+      { DATABASE_URL: tdb.url },
+    );
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /connectors\.yaml:5:13: the environment variable NOT_SET_ANYWHERE is not set .*export it before starting abusedesk/,
+    );
+  } finally {
     await tdb.drop();
     rmSync(dir, { recursive: true, force: true });
   }

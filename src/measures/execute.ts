@@ -40,7 +40,7 @@ import type { CallPayload } from "./payload.ts";
 export const MEASURES_ACTOR = { ...SYSTEM, name: "system:measures" };
 
 /** A queued call whose job has not run this long after it was due is sent again (its job may be lost). */
-export const LOST_JOB_SECONDS = 60;
+export const LOST_JOB_SECONDS = 30;
 
 /** Jobs a worker takes at once: their calls are made side by side and recorded in one transaction. */
 const BATCH = 100;

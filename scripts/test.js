@@ -5,10 +5,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { checkRepository } from "./check-paths.js";
 
-// Services outside abusedesk that tests talk to for real, from Debian's packages: an IMAP server, a browser.
+// Services and tools outside abusedesk that tests use for real, from Debian's packages.
 const SYSTEM_PACKAGES = [
   { binary: "/usr/sbin/dovecot", pkg: "dovecot-imapd", for: "the IMAP intake tests" },
   { binary: "/usr/bin/chromium", pkg: "chromium", for: "the browser tests" },
+  { binary: "/usr/bin/named-checkzone", pkg: "bind9-utils", for: "the RPZ tests" },
 ];
 const missing = SYSTEM_PACKAGES.filter((p) => !existsSync(p.binary));
 if (missing.length > 0) {

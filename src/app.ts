@@ -14,7 +14,7 @@ import { casesApi } from "./cases/routes.ts";
 import { startCaseWorkers } from "./cases/timers.ts";
 import { classificationApi } from "./classification/routes.ts";
 import { loadSenderProfiles, SenderProfileError } from "./classification/sender-profiles.ts";
-import type { Config } from "./config.ts";
+import { type Config, secretFromEnvironment } from "./config.ts";
 import { type Connection, connect, migrate } from "./db/index.ts";
 import { loadDemo } from "./demo.ts";
 import { loadDemoReports } from "./demo-reports.ts";
@@ -26,6 +26,12 @@ import { startIntakeWorkers } from "./intake/worker.ts";
 import { startReresolveWorker } from "./inventory/reresolve-job.ts";
 import { inventoryApi } from "./inventory/routes.ts";
 import { Jobs } from "./jobs.ts";
+import { ConnectorsFileError } from "./measures/connectors/config.ts";
+import { type Connectors, loadConnectors } from "./measures/connectors/index.ts";
+import { startMeasureWorkers } from "./measures/execute.ts";
+import { type MeasureNotifier, timelineNotifier } from "./measures/notifier.ts";
+import { measuresApi } from "./measures/routes.ts";
+import { ordersApi } from "./orders/routes.ts";
 import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { loadPolicyProfiles, PolicyProfileError } from "./policy/load.ts";
@@ -35,7 +41,17 @@ import { type App, buildServer, type Routes, type Services } from "./server.ts";
 import { consoleWeb } from "./web/routes.ts";
 
 export const ROUTES: Routes = {
-  api: [authApi, brandsApi, intakeApi, eventsApi, inventoryApi, casesApi, classificationApi],
+  api: [
+    authApi,
+    brandsApi,
+    intakeApi,
+    eventsApi,
+    inventoryApi,
+    casesApi,
+    classificationApi,
+    measuresApi,
+    ordersApi,
+  ],
   web: [signInWeb, consoleWeb],
 };
 
@@ -83,6 +99,27 @@ export async function loadParsing(config: Config): Promise<ParseContext> {
   }
 }
 
+/** The measure connectors; a broken file stops start-up with file, line and reason. */
+export async function loadMeasureConnectors(config: Config): Promise<Connectors> {
+  try {
+    return await loadConnectors(config.connectors, (name) => secretFromEnvironment(name));
+  } catch (err) {
+    if (err instanceof ConnectorsFileError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * Parts a desk can be given instead of its defaults. `notifier`: how measures, orders and escalations
+ * reach people (src/measures/notifier.ts); the default records on the case timeline, and the messages
+ * part's notifier (outbox, templates) is passed in here when it is wired.
+ */
+export interface DeskParts {
+  notifier?: MeasureNotifier;
+  /** Connectors read already (startDesk reads them before it touches the database, to fail fast). */
+  connectors?: Connectors;
+}
+
 /**
  * Builds the services every role shares: database, queue, policies, and the event pipeline. The resolver
  * (and its index of the whole inventory) is made at first use, or by `warm()`: a process that only takes
@@ -93,6 +130,7 @@ export async function buildServices(
   log: Logger,
   conn: Connection,
   jobs: Jobs,
+  parts: DeskParts = {},
 ): Promise<{
   services: Services;
   resolver: () => Promise<Resolver>;
@@ -101,6 +139,11 @@ export async function buildServices(
 }> {
   const policies = await loadPolicies(config);
   const parsing = await loadParsing(config);
+  const connectors = parts.connectors ?? (await loadMeasureConnectors(config));
+  if (connectors.list.length === 0)
+    log.info(
+      "no measure connectors configured (ABUSEDESK_CONNECTORS): measures are done by hand and marked done",
+    );
   let made: Promise<Resolver> | null = null;
   const resolver = () =>
     (made ??= createResolver(conn.db, log, { databaseUrl: conn.url, rdapUrl: config.rdapUrl ?? null }));
@@ -111,7 +154,18 @@ export async function buildServices(
   };
   const metrics = new client.Registry();
   client.collectDefaultMetrics({ register: metrics, prefix: "abusedesk_" });
-  const services: Services = { db: conn.db, log, config, jobs, metrics, policies, pipeline, parsing };
+  const services: Services = {
+    db: conn.db,
+    log,
+    config,
+    jobs,
+    metrics,
+    policies,
+    pipeline,
+    parsing,
+    connectors,
+    notifier: parts.notifier ?? timelineNotifier,
+  };
   return {
     services,
     resolver,
@@ -158,7 +212,7 @@ export async function registerWorkers(ctx: WorkerContext): Promise<(() => Promis
     });
     log.debug({ job: job.id }, "ping done");
   });
-  const stops = [await startIntakeWorkers(ctx), await startCaseWorkers(ctx)];
+  const stops = [await startIntakeWorkers(ctx), await startCaseWorkers(ctx), await startMeasureWorkers(ctx)];
   if (ctx.resolver) stops.push(await startReresolveWorker(ctx, ctx.resolver));
   return stops;
 }
@@ -188,7 +242,9 @@ function listenError(
   return new UserError(`cannot listen on ${host}:${port} for ${what}: ${err.message}`);
 }
 
-export async function startDesk(config: Config, log: Logger): Promise<Desk> {
+export async function startDesk(config: Config, log: Logger, parts: DeskParts = {}): Promise<Desk> {
+  // A broken connectors file stops start-up before anything else happens.
+  const connectors = parts.connectors ?? (await loadMeasureConnectors(config));
   const conn = await connect({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -214,7 +270,7 @@ export async function startDesk(config: Config, log: Logger): Promise<Desk> {
     const roles = config.role === "all" ? ["web", "smtp", "worker"] : [config.role];
     const jobs = await Jobs.start(conn.url, log, { supervise: roles.includes("worker") });
     cleanup.push({ what: "the job queue", fn: () => jobs.stop() });
-    const built = await buildServices(config, log, conn, jobs);
+    const built = await buildServices(config, log, conn, jobs, { ...parts, connectors });
     cleanup.push({ what: "the resolver", fn: built.close });
     const { services } = built;
     if (config.demo) await loadDemoWithAdmin(services, log);

@@ -63,6 +63,14 @@ const program = new Command()
   )
   .showHelpAfterError();
 
+interface StartOptions {
+  http?: string;
+  smtp?: string;
+  role?: string;
+  demo?: boolean;
+  connectors?: string;
+}
+
 program
   .command("start")
   .description("start abusedesk: HTTP (API and console), SMTP intake and workers")
@@ -88,6 +96,7 @@ program
   .option("--sign-in-rate-account <rate>", "sign-in attempts per account, e.g. 10/15m")
   .option("--public-rate <rate>", "requests per client address on public routes, e.g. 60/1m")
   .option("--trust-proxy <addresses>", "reverse proxies whose X-Forwarded-For is believed (comma-separated)")
+  .option("--connectors <file>", "the YAML file of measure connectors (docs/measures.md)")
   .action(async (opts: StartOptions, cmd: Command) => {
     const { config, log } = setup(cmd, "info", {
       http: opts.http,
@@ -104,6 +113,7 @@ program
       signInRateAccount: opts.signInRateAccount,
       publicRate: opts.publicRate,
       trustProxy: opts.trustProxy,
+      connectors: opts.connectors,
     });
     // Signals are taken from the first moment: a Ctrl-C while starting stops in order once started.
     let signalled: string | null = null;

@@ -129,6 +129,10 @@ export const ConfigSchema = z
           .map((p) => p.trim())
           .filter(Boolean),
       ),
+    /** The YAML file of measure connectors (docs/measures.md); none: every measure is done by a person. */
+    connectors: z.string().min(1).optional(),
+    /** Seconds between sweeps of the measures worker (dead workers' calls, lost jobs, expired measures). */
+    measuresSweepSeconds: z.coerce.number().positive().max(3600).default(5),
     /** Pretty text on a terminal, JSON lines otherwise (auto), or one of them always. */
     logFormat: z.enum(LOG_FORMATS).default("auto"),
     /** PEM key and certificate for SMTP STARTTLS: both or neither. */
@@ -198,6 +202,8 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag?: string; env: stri
   signInRateAccount: { flag: "--sign-in-rate-account", env: "ABUSEDESK_SIGN_IN_RATE_ACCOUNT" },
   publicRate: { flag: "--public-rate", env: "ABUSEDESK_PUBLIC_RATE" },
   trustProxy: { flag: "--trust-proxy", env: "ABUSEDESK_TRUST_PROXY" },
+  connectors: { flag: "--connectors", env: "ABUSEDESK_CONNECTORS" },
+  measuresSweepSeconds: { env: "ABUSEDESK_MEASURES_SWEEP_SECONDS" },
   policyDir: { env: "ABUSEDESK_POLICY_DIR" },
   policyDocumentsDir: { env: "ABUSEDESK_POLICY_DOCUMENTS_DIR" },
   secureCookies: { env: "ABUSEDESK_SECURE_COOKIES" },
@@ -258,6 +264,8 @@ export function loadConfig(
     signInRateAccount: flags.signInRateAccount ?? env.ABUSEDESK_SIGN_IN_RATE_ACCOUNT,
     publicRate: flags.publicRate ?? env.ABUSEDESK_PUBLIC_RATE,
     trustProxy: flags.trustProxy ?? env.ABUSEDESK_TRUST_PROXY,
+    connectors: flags.connectors ?? fromEnv("connectors"),
+    measuresSweepSeconds: flags.measuresSweepSeconds ?? fromEnv("measuresSweepSeconds"),
   };
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {
@@ -280,11 +288,11 @@ export function loadConfig(
 }
 
 /**
- * A secret kept in an environment variable named by a configuration file (an IMAP mailbox's
- * `password_env`): read here, like every other environment variable.
+ * A variable of the process environment named by a configuration file (an IMAP mailbox's `password_env`,
+ * the connectors' `${NAME}` secrets): the one other place the environment is read. Empty is none.
  */
 export function secretFromEnvironment(name: string | undefined, env = process.env): string | undefined {
-  return name ? env[name] || undefined : undefined;
+  return name && Object.hasOwn(env, name) ? env[name] || undefined : undefined;
 }
 
 /** Who runs a command, for the audit log ("cli:alice"): the operating system's user. */

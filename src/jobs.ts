@@ -33,7 +33,7 @@ export class Jobs {
   private constructor(
     private readonly boss: PgBoss,
     private readonly log: Logger,
-    private readonly queues = new Set<string>(),
+    private readonly queues = new Map<string, Promise<void>>(),
   ) {}
 
   /** Connects to the queue schema (made or upgraded on first use). `supervise` runs maintenance and timers. */
@@ -58,10 +58,30 @@ export class Jobs {
     return jobs;
   }
 
-  private async queue(name: string) {
-    if (this.queues.has(name)) return;
-    await this.boss.createQueue(name, { name, retryLimit: 5, retryDelay: 5, retryBackoff: true });
-    this.queues.add(name);
+  /**
+   * Makes the queue once per process: concurrent first sends share one attempt (pg-boss's create_queue
+   * run twice at once can deadlock, and the send would be lost), and a deadlock with another process is
+   * tried again.
+   */
+  private queue(name: string): Promise<void> {
+    let made = this.queues.get(name);
+    if (!made) {
+      made = (async () => {
+        for (let attempt = 1; ; attempt++)
+          try {
+            await this.boss.createQueue(name, { name, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+            return;
+          } catch (err) {
+            if (attempt >= 3) throw err;
+            await new Promise((r) => setTimeout(r, 100 * attempt));
+          }
+      })().catch((err) => {
+        this.queues.delete(name);
+        throw err;
+      });
+      this.queues.set(name, made);
+    }
+    return made;
   }
 
   async send<T extends object>(name: string, data: T, opts: JobOptions = {}): Promise<string | null> {
@@ -89,6 +109,24 @@ export class Jobs {
       },
     );
     this.log.debug({ queue: name }, "working queue");
+  }
+
+  /**
+   * Takes jobs of `name` in batches of up to `batchSize`, handed over together (one transaction can then
+   * record a whole batch). A batch whose handler throws is retried as a whole.
+   */
+  async workBatch<T>(
+    name: string,
+    handler: (data: T[]) => Promise<void>,
+    opts: { batchSize: number; pollSeconds?: number },
+  ) {
+    await this.queue(name);
+    await this.boss.work<T>(
+      name,
+      { batchSize: opts.batchSize, pollingIntervalSeconds: opts.pollSeconds ?? 0.5 },
+      async (jobs) => handler(jobs.map((job) => job.data)),
+    );
+    this.log.debug({ queue: name }, "working queue in batches");
   }
 
   /** A job of queue `name`, or undefined when there is none with that id. */

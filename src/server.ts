@@ -28,6 +28,8 @@ import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
 import { findUnstorableText, isUnstorableTextError } from "./db/text.ts";
 import type { Jobs } from "./jobs.ts";
+import type { Connectors } from "./measures/connectors/index.ts";
+import type { MeasureNotifier } from "./measures/notifier.ts";
 import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
@@ -46,6 +48,10 @@ export interface Services {
   pipeline: Pipeline;
   /** Sender profiles and reference domains from the configuration, for the parsers. */
   parsing?: ParseContext;
+  /** The measure connectors (ABUSEDESK_CONNECTORS); none: every measure is done by a person. */
+  connectors?: Connectors;
+  /** How measures, orders and escalations reach people (src/measures/notifier.ts); default: the timeline. */
+  notifier?: MeasureNotifier;
 }
 
 export type App = FastifyInstance<

@@ -162,6 +162,27 @@ test("brand isolation: a token limited to one brand gets nothing of another bran
   );
   assert.equal(alpha.cases.length, 1, JSON.stringify(alpha));
   assert.equal(beta.cases.length, 1, JSON.stringify(beta));
+  // The other brand also has a step taken on its case and an authority's order about its customer.
+  const warned = await post(
+    `/api/v1/cases/${beta.cases[0]}/actions`,
+    JSON.stringify({ step: "warn", reason: "walk" }),
+    "application/json",
+  );
+  assert.equal(warned.status, 201, await warned.clone().text());
+  const order = await fetch(`${t.baseUrl}/api/v1/orders`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${await t.token("legal")}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      authority: "police",
+      reference: "PL-2026-walk",
+      received_at: new Date().toISOString(),
+      legal_basis: "Sv art. 126ng",
+      subjects: [OTHER.ip],
+      requested: ["preserve_data"],
+      contact: "recherche@politie.example",
+    }),
+  });
+  assert.equal(order.status, 201, await order.clone().text());
 
   // A person of both brands, whose token is limited to one: the token gets the person's brands or fewer.
   const person = await createUser(db(), SYSTEM, {
@@ -236,6 +257,8 @@ test("brand isolation: a token limited to one brand gets nothing of another bran
     "/api/v1/customers",
     "/api/v1/inventory/ranges",
     "/api/v1/inventory/resolve",
+    "/api/v1/actions",
+    "/api/v1/orders",
   ])
     assert.ok(
       seenByAdmin.has(p),

@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import pino from "pino";
-import { type Desk, startDesk } from "../src/app.ts";
+import { type Desk, type DeskParts, startDesk } from "../src/app.ts";
 import { createToken, createUser, SYSTEM } from "../src/auth/auth.store.ts";
 import type { Role } from "../src/auth/roles.ts";
 import { type ConfigInput, loadConfig } from "../src/config.ts";
@@ -96,8 +96,10 @@ export async function startTestDesk(
   opts: {
     demo?: boolean;
     role?: "all" | "web" | "smtp" | "worker";
-    /** Other settings, as flags would give them (e.g. rate limits). */
-    config?: Partial<ConfigInput>;
+    /** Other settings, as flags would give them (e.g. rate limits, `{ connectors: file }`). */
+    config?: Partial<Record<keyof ConfigInput, unknown>>;
+    /** Parts given instead of the defaults, e.g. a notifier that records what it is told. */
+    parts?: DeskParts;
   } = {},
 ): Promise<TestDesk> {
   const tdb = await testDatabase();
@@ -113,7 +115,7 @@ export async function startTestDesk(
     },
     {},
   );
-  const desk = await startDesk(config, quietLog);
+  const desk = await startDesk(config, quietLog, opts.parts);
   const baseUrl = desk.http ? `http://127.0.0.1:${desk.http.port}` : "";
   const tokens = new Map<Role, string>();
   const token = async (role: Role) => {

@@ -8,7 +8,7 @@ import type { DB } from "../db/index.ts";
 import type { CaseState } from "../db/schema.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import { type CaseFilter, matchingCaseIds } from "./cases.store.ts";
-import { assignCase, transitionCase } from "./commands.store.ts";
+import { assignCase, transitionCase } from "./commands.ts";
 
 export const BULK_LIMIT = 5000;
 

@@ -42,23 +42,31 @@ export interface CaseFilter {
 }
 
 export interface QueueCursor {
+  /** cases.queue_rank: orders lead, then escalated cases, then the rest. */
+  rank: number;
   due: string;
   priority: number;
   id: number;
 }
 
 export function encodeCursor(c: QueueCursor): string {
-  return Buffer.from(JSON.stringify([c.due, c.priority, c.id])).toString("base64url");
+  return Buffer.from(JSON.stringify([c.rank, c.due, c.priority, c.id])).toString("base64url");
 }
 
 export function decodeCursor(s: string): QueueCursor | undefined {
   try {
     const v = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as unknown;
-    if (!Array.isArray(v) || v.length !== 3) return undefined;
-    const [due, priority, id] = v as unknown[];
-    if (typeof due !== "string" || typeof priority !== "number" || typeof id !== "number") return undefined;
+    if (!Array.isArray(v) || v.length !== 4) return undefined;
+    const [rank, due, priority, id] = v as unknown[];
+    if (
+      typeof rank !== "number" ||
+      typeof due !== "string" ||
+      typeof priority !== "number" ||
+      typeof id !== "number"
+    )
+      return undefined;
     if (due !== "infinity" && Number.isNaN(Date.parse(due))) return undefined;
-    return { due, priority, id };
+    return { rank, due, priority, id };
   } catch {
     return undefined;
   }
@@ -83,6 +91,7 @@ export interface QueueRow {
   subject_count: number;
   top_subjects: string[];
   next_due_at: Date | number;
+  queue_rank: number;
   next_deadline: { name: string; due_at: string; source: string } | null;
   opened_at: Date;
   updated_at: Date;
@@ -130,7 +139,10 @@ function filtered(db: Db, f: CaseFilter) {
   return q;
 }
 
-/** The queue: what is due first (the earliest open deadline), then priority, then age. */
+/**
+ * The queue: authority orders lead, then escalated cases, then the rest (cases.queue_rank); within each,
+ * what is due first (the earliest open deadline), then priority, then age.
+ */
 export async function listCases(
   db: Db,
   f: CaseFilter,
@@ -139,8 +151,10 @@ export async function listCases(
   let q = filtered(db, f);
   const countQuery = q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   if (page.cursor) {
-    const { due, priority, id } = page.cursor;
-    q = q.where(sql<boolean>`(c.next_due_at, c.priority, c.id) > (${due}::timestamptz, ${priority}, ${id})`);
+    const { rank, due, priority, id } = page.cursor;
+    q = q.where(
+      sql<boolean>`(c.queue_rank, c.next_due_at, c.priority, c.id) > (${rank}, ${due}::timestamptz, ${priority}, ${id})`,
+    );
   }
   const rowsQuery = q
     .leftJoin("users as u", "u.id", "c.owner_id")
@@ -160,6 +174,7 @@ export async function listCases(
       "c.event_count",
       "c.subject_count",
       "c.next_due_at",
+      "c.queue_rank",
       "c.opened_at",
       "c.updated_at",
       "c.first_event_at",
@@ -174,6 +189,7 @@ export async function listCases(
           and d.name <> all(${AUTOMATIC_DEADLINES}::text[])
         order by d.due_at limit 1)`.as("next_deadline"),
     ])
+    .orderBy("c.queue_rank")
     .orderBy("c.next_due_at")
     .orderBy("c.priority")
     .orderBy("c.id")
@@ -186,6 +202,7 @@ export async function listCases(
   const next =
     more && last
       ? {
+          rank: last.queue_rank,
           due: last.next_due_at instanceof Date ? last.next_due_at.toISOString() : "infinity",
           priority: last.priority,
           id: last.id,
@@ -362,6 +379,7 @@ export async function findUser(db: Db, ref: number | string) {
 export async function matchingCaseIds(db: Db, f: CaseFilter, limit: number): Promise<number[]> {
   const rows = await filtered(db, f)
     .select("c.id")
+    .orderBy("c.queue_rank")
     .orderBy("c.next_due_at")
     .orderBy("c.priority")
     .orderBy("c.id")

@@ -84,8 +84,8 @@ export interface CaseForHistory {
   first_event_at: Date | null;
 }
 
-/** Action states in which the step counts as taken (awaiting approval, cancelled or failed do not). */
-export const TAKEN_ACTION_STATES: readonly string[] = ["pending", "approved", "done", "undone"];
+/** Action states in which the step counts as taken (awaiting approval, refused, cancelled or failed do not). */
+export const TAKEN_ACTION_STATES: readonly string[] = ["pending", "approved", "executing", "done", "undone"];
 
 export function actionTakenAt(a: ActionForHistory): Date {
   return a.done_at ?? a.approved_at ?? a.created_at;

@@ -100,6 +100,39 @@ export function describeEntry(e: Pick<StoredEntry, "action" | "details">): strin
         : `confirmed the category ${d.to}${why}`;
     case "case.escalate":
       return `escalated to a supervisor: ${d.deadline} was due ${d.due_at}`;
+    case "case.action.refuse":
+      return `refused step ${d.step} asked for by ${d.requested_by}${why}`;
+    case "case.action.cancel":
+      return `cancelled step ${d.step} (action ${d.action})${why}`;
+    case "case.action.retry":
+      return `retried ${d.undo ? "undoing " : ""}step ${d.step} (action ${d.action}) with the same key`;
+    case "case.action.undo":
+      return `asked to undo step ${d.step} (action ${d.action})${d.connector ? ` through ${d.connector}` : " by hand"}${why}`;
+    case "case.action.done":
+      return `step ${d.step} done (action ${d.action})${d.by_hand ? ` by hand: ${d.note}` : d.connector ? ` by ${d.connector}` : ""}`;
+    case "case.action.undone":
+      return `step ${d.step} undone (action ${d.action})${d.by_hand ? ` by hand: ${d.note}` : d.connector ? ` by ${d.connector}` : ""}`;
+    case "case.action.failed":
+      return `step ${d.step} failed (action ${d.action}): ${d.error}`;
+    case "case.action.undo_failed":
+      return `undoing step ${d.step} failed (action ${d.action}): ${d.error}`;
+    case "case.complied":
+      return `the customer complied; measures lifted: ${(d.undoing as number[] | undefined)?.length ?? 0}${why}`;
+    case "case.order":
+      return `authority order ${d.order} (${d.reference})${d.gag ? ", gagged: nothing goes to the customer" : ""}`;
+    case "case.hold":
+      return `data held for order ${d.order}${d.held_until ? ` until ${d.held_until}` : " until released"}`;
+    case "case.data_provided":
+      return `data provided to ${d.given_to} (${d.legal_basis})`;
+    case "notify.measure_done":
+    case "notify.measure_undone":
+      return `the customer is told that step ${d.step} was ${e.action === "notify.measure_done" ? "done" : "undone"}`;
+    case "notify.order_executed":
+      return `the authority is told that order ${d.order} was carried out (${d.took_seconds} s, ${d.deadline_met ? "in time" : "late"})`;
+    case "notify.escalated":
+      return `the supervisors are told (${d.kind})`;
+    case "notification.acknowledge":
+      return `a supervisor acknowledged notification ${d.notification}${d.note ? `: ${d.note}` : ""}`;
     default:
       return e.action;
   }

@@ -5,19 +5,11 @@
  */
 import { actorOf, HttpError, httpError } from "../auth/http.ts";
 import { sourceCategoriesOf } from "../classification/classification.store.ts";
+import { approveAction, measureDeps, takeAction } from "../measures/actions.ts";
 import type { RouteModule } from "../server.ts";
 import { bulkChange } from "./bulk.ts";
 import { decodeCursor, encodeCursor, listCases, readCase } from "./cases.store.ts";
-import {
-  addNote,
-  approveAction,
-  assignCase,
-  mergeCases,
-  setFacts,
-  splitCase,
-  takeAction,
-  transitionCase,
-} from "./commands.store.ts";
+import { addNote, assignCase, mergeCases, setFacts, splitCase, transitionCase } from "./commands.ts";
 import { presentCase, presentListItem, toFilter } from "./present.ts";
 import {
   ActionBody,
@@ -40,7 +32,9 @@ import {
 
 const tags = ["cases"];
 
-export const casesApi: RouteModule = (app, { db, policies }) => {
+export const casesApi: RouteModule = (app, services) => {
+  const { db, policies } = services;
+  const measures = measureDeps(services);
   app.get(
     "/api/v1/cases",
     {
@@ -89,7 +83,7 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
     },
     async (req, reply) => {
       const actor = actorOf(req);
-      const result = await takeAction(db, policies, actor, req.params.id, req.body);
+      const result = await takeAction(measures, actor, req.params.id, req.body);
       if (!result.ok) throw httpError(result.error);
       reply.code(201);
       return result.value;
@@ -104,14 +98,7 @@ export const casesApi: RouteModule = (app, { db, policies }) => {
     },
     async (req) => {
       const actor = actorOf(req);
-      const result = await approveAction(
-        db,
-        policies,
-        actor,
-        req.params.id,
-        req.params.actionId,
-        req.body ?? {},
-      );
+      const result = await approveAction(measures, actor, req.params.actionId, req.body ?? {}, req.params.id);
       if (!result.ok) throw httpError(result.error);
       return result.value;
     },

@@ -13,6 +13,7 @@ import * as eventReferences from "./migrations/0005_event_references.ts";
 import * as people from "./migrations/0006_people.ts";
 import * as security from "./migrations/0007_security.ts";
 import * as breadth from "./migrations/0008_breadth.ts";
+import * as measures from "./migrations/0011_measures.ts";
 import * as firsthour from "./migrations/0012_firsthour.ts";
 import type { Database } from "./schema.ts";
 
@@ -52,6 +53,7 @@ export const migrations: Record<string, Migration> = {
   "0007_security": security,
   "0008_breadth": breadth,
   "0012_firsthour": firsthour,
+  "0011_measures": measures,
 };
 
 export function redact(url: string): string {

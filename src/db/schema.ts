@@ -164,6 +164,8 @@ export interface CasesTable {
   gag: Generated<boolean>;
   /** Added by 0008_breadth: category `other` until a person says what it is (set on insert by a trigger). */
   needs_classification: Generated<boolean>;
+  /** Added by 0011_measures: 0 authority orders, 1 escalated cases, 2 the rest (generated; the queue's first key). */
+  queue_rank: ColumnType<number, never, never>;
 }
 
 export interface EventsTable {
@@ -228,6 +230,14 @@ export interface ActionsTable {
   /** Added by 0006_people: the persons behind `actor` and `approved_by` (four eyes compare these). */
   requested_by_user: number | null;
   approved_by_user: number | null;
+  /** Added by 0011_measures: the order that demanded the step, the automatic lift, who refused or cancelled. */
+  order_id: number | null;
+  lift_at: NullableTimestamp;
+  undone_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
+  closed_by_user: number | null;
+  closed_reason: string | null;
 }
 
 export interface AuditLogTable {
@@ -342,11 +352,18 @@ export interface CaseNotificationsTable {
   id: Id;
   case_id: number;
   deadline_id: number | null;
-  kind: "supervisor_escalation";
+  kind: "supervisor_escalation" | "measure_failed";
   details: Json;
   created_at: Timestamp;
   queued_at: NullableTimestamp;
   sent_at: NullableTimestamp;
+  /** Added by 0011_measures: read and acknowledged by a supervisor. */
+  read_at: NullableTimestamp;
+  read_by: string | null;
+  acknowledged_at: NullableTimestamp;
+  acknowledged_by: string | null;
+  acknowledged_by_user: number | null;
+  acknowledge_note: string | null;
 }
 
 /** Tables of 0004_cases. */
@@ -395,12 +412,123 @@ export interface SecurityTables {
   sign_in_challenges: SignInChallengesTable;
 }
 
+export type Authority =
+  | "police"
+  | "public_prosecutor"
+  | "court"
+  | "atkm"
+  | "offlimits"
+  | "tco_authority"
+  | "other";
+
+export interface OrdersTable {
+  id: Id;
+  authority: Authority;
+  reference: string;
+  received_at: Timestamp;
+  legal_basis: string;
+  subjects: string[];
+  requested: string[];
+  category: string;
+  stated_deadline_at: NullableTimestamp;
+  due_at: Timestamp;
+  deadline_source: string;
+  gag: Generated<boolean>;
+  contact: Json;
+  report_id: number;
+  unresolved: Generated<string[]>;
+  created_by: string;
+  created_by_user: number | null;
+  created_at: Timestamp;
+  executed_at: NullableTimestamp;
+}
+
+export interface MeasureCallsTable {
+  id: Id;
+  action_id: number;
+  undo: Generated<boolean>;
+  idempotency_key: string;
+  connector: string | null;
+  state: Generated<"queued" | "executing" | "done" | "failed">;
+  body: string;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: NullableTimestamp;
+  last_status: number | null;
+  last_error: string | null;
+  answer: string | null;
+  requested_by: string;
+  requested_by_user: number | null;
+  reason: string | null;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  done_by: string | null;
+  done_by_user: number | null;
+  note: string | null;
+}
+
+export interface ConnectorEntriesTable {
+  connector: string;
+  action_id: number;
+  entry: string;
+  added_at: Timestamp;
+}
+
+export interface ConnectorFilesTable {
+  connector: string;
+  serial: number;
+  written_at: Timestamp;
+}
+
+export interface DataProvisionsTable {
+  id: Id;
+  order_id: number | null;
+  case_id: number;
+  action_id: number | null;
+  what: string;
+  given_to: string;
+  legal_basis: string;
+  given_at: Timestamp;
+  recorded_by: string;
+  recorded_by_user: number | null;
+}
+
+export interface DataHoldsTable {
+  id: Id;
+  order_id: number | null;
+  case_id: number | null;
+  customer_id: string | null;
+  subjects: Generated<string[]>;
+  legal_basis: string;
+  reason: string | null;
+  held_from: Timestamp;
+  held_until: NullableTimestamp;
+  created_by: string;
+  created_by_user: number | null;
+  released_at: NullableTimestamp;
+  released_by: string | null;
+  released_by_user: number | null;
+  release_reason: string | null;
+}
+
+/** Tables of 0011_measures. */
+export interface MeasureTables {
+  orders: OrdersTable;
+  measure_calls: MeasureCallsTable;
+  connector_entries: ConnectorEntriesTable;
+  connector_files: ConnectorFilesTable;
+  data_provisions: DataProvisionsTable;
+  data_holds: DataHoldsTable;
+}
+
 export interface Database
   extends IntakeTables,
     InventoryTables,
     CaseTables,
     ClassificationTables,
-    SecurityTables {
+    SecurityTables,
+    MeasureTables {
   brands: BrandsTable;
   brand_addresses: BrandAddressesTable;
   customers: CustomersTable;

@@ -97,7 +97,7 @@ export function termOf(profile: PolicyProfile, name: string): { term: Term; sour
   return d.extra.find((e) => e.name === name);
 }
 
-function orderDeadline(order: AuthorityOrder): Deadline {
+export function orderDeadline(order: AuthorityOrder): Deadline {
   switch (order.type) {
     case "tco_removal_order":
       return {

@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { type PolicyProfile, PolicyProfileSchema } from "./schema.ts";
 
@@ -91,6 +91,55 @@ export function parsePolicyProfile(source: string, file: string, options: ParseO
       problems.push({ file, ...at(where.offset), path: formatPath(miss.path), message: miss.message });
     }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, profile };
+}
+
+/**
+ * Any YAML configuration file checked against a zod schema, with every problem pointing at its line (the
+ * connectors file uses this as the profiles do). `prepare` may rewrite the parsed document first (e.g.
+ * fill in `${ENV}` references) and report problems at a node.
+ */
+export function parseYamlFile<S extends z.ZodType>(
+  schema: S,
+  source: string,
+  file: string,
+  prepare?: (doc: Document.Parsed, problem: (node: Node | null | undefined, message: string) => void) => void,
+  /** The document that describes the file's fields, named in "unknown field" problems. */
+  docs = "docs/policy-profiles.md",
+): { ok: true; value: z.output<S> } | { ok: false; problems: ProfileProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  if (doc.errors.length > 0)
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        file,
+        ...at(e.pos[0]),
+        path: "",
+        message: `not valid YAML: ${e.message.split("\n")[0] ?? e.code}`,
+      })),
+    };
+  const problems: ProfileProblem[] = [];
+  prepare?.(doc, (node, message) => problems.push({ file, ...at(node?.range?.[0] ?? 0), path: "", message }));
+  if (problems.length > 0) return { ok: false, problems };
+  const parsed = schema.safeParse(doc.toJS());
+  if (!parsed.success)
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const where = locate(doc.contents, issuePath(issue));
+        return {
+          file,
+          ...at(where.offset),
+          path: formatPath(issuePath(issue)),
+          message: explain(issue, where).replace("docs/policy-profiles.md", docs),
+        };
+      }),
+    };
+  return { ok: true, value: parsed.data };
 }
 
 export interface LoadOptions {

@@ -100,6 +100,36 @@ const DeadlinesSchema = z.strictObject({
 });
 export type DeadlinesConfig = z.output<typeof DeadlinesSchema>;
 
+/**
+ * How a lasting measure ends (SPEC C10): lifted when an agent confirms the customer complied, and/or
+ * automatically when a term after it was carried out runs out. Left out: the defaults of LIFT_DEFAULTS.
+ */
+export const LiftSchema = z.strictObject({
+  lift_on_compliance: z.boolean().optional(),
+  lift_after: TermSchema.optional(),
+  source: text.optional(),
+});
+export type Lift = z.output<typeof LiftSchema>;
+
+/** Measures that last until they are undone (restore, unblock, reinstate); termination is final. */
+export const LASTING_STEPS = ["suspend", "block", "downgrade", "remove_content"] as const;
+export type LastingStep = (typeof LASTING_STEPS)[number];
+
+/** A suspension or block is lifted once the customer complies; a downgrade or removal stays until undone. */
+export const LIFT_DEFAULTS: Readonly<Record<LastingStep, boolean>> = {
+  suspend: true,
+  block: true,
+  downgrade: false,
+  remove_content: false,
+};
+
+const MeasuresSchema = z.strictObject({
+  suspend: LiftSchema.optional(),
+  block: LiftSchema.optional(),
+  downgrade: LiftSchema.optional(),
+  remove_content: LiftSchema.optional(),
+});
+
 const RangeSchema = z.strictObject({
   at_least: count.optional(),
   below: count.optional(),
@@ -207,6 +237,8 @@ export const PolicyProfileSchema = z
     /** How far back earlier cases count as repetition, unless a rule says otherwise. */
     repeat_window_days: z.number().int().positive().default(365),
     deadlines: DeadlinesSchema.prefault({}),
+    /** How lasting measures end: on compliance, after a term (see LiftSchema). */
+    measures: MeasuresSchema.prefault({}),
     rules: z.array(RuleSchema),
     fallback: FallbackSchema,
   })

@@ -6,7 +6,17 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const ALL = ["parsers", "resolution", "inventory", "intake", "smtp", "cases", "audit", "measures"];
+const ALL = [
+  "parsers",
+  "resolution",
+  "inventory",
+  "intake",
+  "smtp",
+  "cases",
+  "audit",
+  "measures",
+  "messages",
+];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {

@@ -29,13 +29,17 @@ import { Jobs } from "./jobs.ts";
 import { ConnectorsFileError } from "./measures/connectors/config.ts";
 import { type Connectors, loadConnectors } from "./measures/connectors/index.ts";
 import { startMeasureWorkers } from "./measures/execute.ts";
-import { type MeasureNotifier, timelineNotifier } from "./measures/notifier.ts";
+import { alongTimeline, type MeasureNotifier } from "./measures/notifier.ts";
 import { measuresApi } from "./measures/routes.ts";
+import { createMessageNotifier } from "./messages/outbox.ts";
+import { messagesApi } from "./messages/routes.ts";
+import { buildMessageDeps, defaultPublicUrl, startMessageWorkers } from "./messages/setup.ts";
 import { ordersApi } from "./orders/routes.ts";
 import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { loadPolicyProfiles, PolicyProfileError } from "./policy/load.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
+import { portalWeb } from "./portal/routes.ts";
 import { createResolver, type Resolver } from "./resolution/resolver.ts";
 import { type App, buildServer, type Routes, type Services } from "./server.ts";
 import { consoleWeb } from "./web/routes.ts";
@@ -51,8 +55,9 @@ export const ROUTES: Routes = {
     classificationApi,
     measuresApi,
     ordersApi,
+    messagesApi,
   ],
-  web: [signInWeb, consoleWeb],
+  web: [signInWeb, consoleWeb, portalWeb],
 };
 
 /** What the worker role's parts get. */
@@ -111,8 +116,8 @@ export async function loadMeasureConnectors(config: Config): Promise<Connectors>
 
 /**
  * Parts a desk can be given instead of its defaults. `notifier`: how measures, orders and escalations
- * reach people (src/measures/notifier.ts); the default records on the case timeline, and the messages
- * part's notifier (outbox, templates) is passed in here when it is wired.
+ * reach people (src/measures/notifier.ts); the default records on the case timeline and queues the message
+ * in the outbox (src/messages).
  */
 export interface DeskParts {
   notifier?: MeasureNotifier;
@@ -139,6 +144,7 @@ export async function buildServices(
 }> {
   const policies = await loadPolicies(config);
   const parsing = await loadParsing(config);
+  const messages = await buildMessageDeps(config, policies, log);
   const connectors = parts.connectors ?? (await loadMeasureConnectors(config));
   if (connectors.list.length === 0)
     log.info(
@@ -163,8 +169,9 @@ export async function buildServices(
     policies,
     pipeline,
     parsing,
+    messages,
     connectors,
-    notifier: parts.notifier ?? timelineNotifier,
+    notifier: parts.notifier ?? alongTimeline(createMessageNotifier(messages)),
   };
   return {
     services,
@@ -212,7 +219,12 @@ export async function registerWorkers(ctx: WorkerContext): Promise<(() => Promis
     });
     log.debug({ job: job.id }, "ping done");
   });
-  const stops = [await startIntakeWorkers(ctx), await startCaseWorkers(ctx), await startMeasureWorkers(ctx)];
+  const stops = [
+    await startIntakeWorkers(ctx),
+    await startCaseWorkers(ctx),
+    await startMeasureWorkers(ctx),
+    await startMessageWorkers(ctx),
+  ];
   if (ctx.resolver) stops.push(await startReresolveWorker(ctx, ctx.resolver));
   return stops;
 }
@@ -293,6 +305,9 @@ export async function startDesk(config: Config, log: Logger, parts: DeskParts = 
       cleanup.push({ what: "the HTTP listener", fn: () => app.close() });
       const addr = app.server.address() as { address: string; port: number };
       http = { host: addr.address, port: addr.port };
+      // Links in messages lead to this process unless ABUSEDESK_PUBLIC_URL says where people reach it.
+      if (services.messages && !config.publicUrl)
+        services.messages.publicUrl = defaultPublicUrl(config, http);
     }
     let smtp: Desk["smtp"] = null;
     if (roles.includes("smtp")) {

@@ -15,6 +15,7 @@ import { UserError } from "./errors.ts";
 import { intakeCommands } from "./intake/cli.ts";
 import { inventoryCommands } from "./inventory/cli.ts";
 import { Jobs } from "./jobs.ts";
+import { outboxCommands } from "./messages/cli.ts";
 
 /** `abusedesk start`'s own options. */
 interface StartOptions {
@@ -32,6 +33,10 @@ interface StartOptions {
   signInRateAccount?: string;
   publicRate?: string;
   trustProxy?: string;
+  connectors?: string;
+  relay?: string;
+  publicUrl?: string;
+  templates?: string;
 }
 
 const program = new Command()
@@ -63,14 +68,6 @@ const program = new Command()
   )
   .showHelpAfterError();
 
-interface StartOptions {
-  http?: string;
-  smtp?: string;
-  role?: string;
-  demo?: boolean;
-  connectors?: string;
-}
-
 program
   .command("start")
   .description("start abusedesk: HTTP (API and console), SMTP intake and workers")
@@ -97,6 +94,9 @@ program
   .option("--public-rate <rate>", "requests per client address on public routes, e.g. 60/1m")
   .option("--trust-proxy <addresses>", "reverse proxies whose X-Forwarded-For is believed (comma-separated)")
   .option("--connectors <file>", "the YAML file of measure connectors (docs/measures.md)")
+  .option("--relay <url>", "SMTP relay for outgoing mail: smtp://user:pass@host:port or smtps://…")
+  .option("--public-url <url>", "where people reach the portal, for links in messages")
+  .option("--templates <dir>", "folder of your own message templates (docs/messages.md)")
   .action(async (opts: StartOptions, cmd: Command) => {
     const { config, log } = setup(cmd, "info", {
       http: opts.http,
@@ -114,6 +114,9 @@ program
       publicRate: opts.publicRate,
       trustProxy: opts.trustProxy,
       connectors: opts.connectors,
+      relay: opts.relay,
+      publicUrl: opts.publicUrl,
+      templatesDir: opts.templates,
     });
     // Signals are taken from the first moment: a Ctrl-C while starting stops in order once started.
     let signalled: string | null = null;
@@ -314,6 +317,7 @@ intakeCommands(program, cliContext);
 inventoryCommands(program, cliContext);
 caseCommands(program, cliContext);
 classificationCommands(program, cliContext);
+outboxCommands(program, cliContext);
 
 export async function main(argv = process.argv): Promise<void> {
   try {

@@ -133,6 +133,26 @@ export const ConfigSchema = z
     connectors: z.string().min(1).optional(),
     /** Seconds between sweeps of the measures worker (dead workers' calls, lost jobs, expired measures). */
     measuresSweepSeconds: z.coerce.number().positive().max(3600).default(5),
+    /**
+     * The SMTP relay outgoing mail goes through: smtp://user:pass@host:port (STARTTLS when offered) or
+     * smtps://… (TLS from the start). Without one, messages are kept as `held` (docs/messages.md).
+     */
+    relay: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/i, "use smtp://user:password@host:port or smtps://user:password@host:port")
+      .optional(),
+    /** Where people reach this desk's portal, as written in the links of messages (no trailing slash). */
+    publicUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/i, "use the address people open, e.g. https://abuse.example.nl")
+      .transform((s) => s.replace(/\/+$/, ""))
+      .optional(),
+    /** Folder of the operator's message templates; they override the built-in ones file by file. */
+    templatesDir: z.string().min(1).optional(),
+    /** Messages sent at the same time by one worker process. */
+    outboxConcurrency: z.coerce.number().int().min(1).max(64).default(4),
+    /** How long a portal link in a message works (days). */
+    portalLinkDays: z.coerce.number().int().min(1).max(365).default(30),
     /** Pretty text on a terminal, JSON lines otherwise (auto), or one of them always. */
     logFormat: z.enum(LOG_FORMATS).default("auto"),
     /** PEM key and certificate for SMTP STARTTLS: both or neither. */
@@ -204,6 +224,11 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag?: string; env: stri
   trustProxy: { flag: "--trust-proxy", env: "ABUSEDESK_TRUST_PROXY" },
   connectors: { flag: "--connectors", env: "ABUSEDESK_CONNECTORS" },
   measuresSweepSeconds: { env: "ABUSEDESK_MEASURES_SWEEP_SECONDS" },
+  relay: { flag: "--relay", env: "ABUSEDESK_RELAY" },
+  publicUrl: { flag: "--public-url", env: "ABUSEDESK_PUBLIC_URL" },
+  templatesDir: { flag: "--templates", env: "ABUSEDESK_TEMPLATES_DIR" },
+  outboxConcurrency: { env: "ABUSEDESK_OUTBOX_CONCURRENCY" },
+  portalLinkDays: { env: "ABUSEDESK_PORTAL_LINK_DAYS" },
   policyDir: { env: "ABUSEDESK_POLICY_DIR" },
   policyDocumentsDir: { env: "ABUSEDESK_POLICY_DOCUMENTS_DIR" },
   secureCookies: { env: "ABUSEDESK_SECURE_COOKIES" },
@@ -266,6 +291,11 @@ export function loadConfig(
     trustProxy: flags.trustProxy ?? env.ABUSEDESK_TRUST_PROXY,
     connectors: flags.connectors ?? fromEnv("connectors"),
     measuresSweepSeconds: flags.measuresSweepSeconds ?? fromEnv("measuresSweepSeconds"),
+    relay: flags.relay ?? fromEnv("relay"),
+    publicUrl: flags.publicUrl ?? fromEnv("publicUrl"),
+    templatesDir: flags.templatesDir ?? fromEnv("templatesDir"),
+    outboxConcurrency: flags.outboxConcurrency ?? fromEnv("outboxConcurrency"),
+    portalLinkDays: flags.portalLinkDays ?? fromEnv("portalLinkDays"),
   };
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {

@@ -30,6 +30,7 @@ import { findUnstorableText, isUnstorableTextError } from "./db/text.ts";
 import type { Jobs } from "./jobs.ts";
 import type { Connectors } from "./measures/connectors/index.ts";
 import type { MeasureNotifier } from "./measures/notifier.ts";
+import type { MessageDeps } from "./messages/outbox.ts";
 import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
@@ -52,6 +53,8 @@ export interface Services {
   connectors?: Connectors;
   /** How measures, orders and escalations reach people (src/measures/notifier.ts); default: the timeline. */
   notifier?: MeasureNotifier;
+  /** Conversation: templates, the relay's presence, portal links (src/messages/setup.ts). */
+  messages?: MessageDeps;
 }
 
 export type App = FastifyInstance<

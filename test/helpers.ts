@@ -105,6 +105,7 @@ export async function startTestDesk(
   const tdb = await testDatabase();
   const config = loadConfig(
     {
+      ...opts.config,
       databaseUrl: tdb.url,
       http: "127.0.0.1:0",
       smtp: "127.0.0.1:0",

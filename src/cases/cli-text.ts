@@ -8,7 +8,8 @@ import type { z } from "zod";
 import type { CaseListItem, CaseView } from "./schemas.ts";
 
 type ListItem = z.input<typeof CaseListItem>;
-type View = z.input<typeof CaseView>;
+/** A case as the API shows it; the CLI does not show its messages. */
+type View = Omit<z.input<typeof CaseView>, "messages" | "contact_problems">;
 
 /** The zone a brand's times are shown in; Europe/Amsterdam for a brand we do not know. */
 export type ZoneOf = (brand: string) => string;

@@ -1,6 +1,7 @@
 /** Presenters: database rows to the JSON of the API (ARCHITECTURE.md "The contract"); no row leaks as it is. */
 import type { z } from "zod";
 import type { StoredEntry } from "../audit.ts";
+import { describeMessageEntry } from "../messages/present.ts";
 import type { CustomerHistory, Proposal } from "../policy/engine.ts";
 import type { CaseBundle, CaseFilter, QueueRow } from "./cases.store.ts";
 import { readAgentFacts } from "./facts.ts";
@@ -133,6 +134,15 @@ export function describeEntry(e: Pick<StoredEntry, "action" | "details">): strin
       return `the supervisors are told (${d.kind})`;
     case "notification.acknowledge":
       return `a supervisor acknowledged notification ${d.notification}${d.note ? `: ${d.note}` : ""}`;
+    case "message.queued":
+    case "message.sent":
+    case "message.received":
+    case "message.failed":
+    case "message.bounced":
+    case "message.withheld":
+    case "message.delayed":
+    case "message.retry":
+      return describeMessageEntry(e.action, d);
     default:
       return e.action;
   }
@@ -142,7 +152,7 @@ export function presentCase(
   b: CaseBundle,
   assessment: { proposal: Proposal | null; history: CustomerHistory; note?: string },
   now = new Date(),
-): z.input<typeof CaseView> {
+): Omit<z.input<typeof CaseView>, "messages" | "contact_problems"> {
   const k = b.kase;
   const customer = b.customer ? { id: b.customer.id, name: b.customer.name } : null;
   const timeline: z.input<typeof CaseView>["timeline"] = [

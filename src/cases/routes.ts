@@ -6,6 +6,8 @@
 import { actorOf, HttpError, httpError } from "../auth/http.ts";
 import { sourceCategoriesOf } from "../classification/classification.store.ts";
 import { approveAction, measureDeps, takeAction } from "../measures/actions.ts";
+import { caseMessages } from "../messages/messages.store.ts";
+import { contactProblems, presentMessageSummary } from "../messages/present.ts";
 import type { RouteModule } from "../server.ts";
 import { bulkChange } from "./bulk.ts";
 import { decodeCursor, encodeCursor, listCases, readCase } from "./cases.store.ts";
@@ -68,7 +70,12 @@ export const casesApi: RouteModule = (app, services) => {
     async (req) => {
       const result = await readCase(db, policies, req.params.id, undefined, actorOf(req).brands);
       if (!result.ok) throw httpError(result.error);
-      const view = presentCase(result.value.bundle, result.value.assessment);
+      const messages = await caseMessages(db, req.params.id);
+      const view = {
+        ...presentCase(result.value.bundle, result.value.assessment),
+        messages: messages.map(presentMessageSummary),
+        contact_problems: contactProblems(messages),
+      };
       // The senders' own labels of a case of category other: what to classify it as, or to map.
       if (view.category !== "other") return view;
       return { ...view, source_categories: await sourceCategoriesOf(db, req.params.id) };

@@ -1,5 +1,6 @@
 /** The zod schemas of the cases API: one schema gives the validator, the type and the OpenAPI text. */
 import { z } from "zod";
+import { MessageSummary } from "../messages/schemas.ts";
 import { STEPS } from "../policy/steps.ts";
 import { CATEGORY_IDS, type Category, KINDS } from "../taxonomy.ts";
 import { AgentFactsSchema } from "./facts.ts";
@@ -214,6 +215,21 @@ export const CaseView = z.object({
       }),
     ),
   }),
+  messages: z
+    .array(MessageSummary)
+    .describe("messages out and in, oldest first (GET /api/v1/messages/:id for the text)"),
+  contact_problems: z
+    .array(
+      z.object({
+        message: z.number(),
+        party: z.string(),
+        to: z.array(z.string()),
+        failure: z.string(),
+        reason: z.string(),
+        at: iso,
+      }),
+    )
+    .describe("messages that did not arrive because the address does not work (bounced, refused, none)"),
   timeline: z.array(
     z.object({
       at: iso,

@@ -13,6 +13,7 @@ import * as eventReferences from "./migrations/0005_event_references.ts";
 import * as people from "./migrations/0006_people.ts";
 import * as security from "./migrations/0007_security.ts";
 import * as breadth from "./migrations/0008_breadth.ts";
+import * as messages from "./migrations/0010_messages.ts";
 import * as measures from "./migrations/0011_measures.ts";
 import * as firsthour from "./migrations/0012_firsthour.ts";
 import type { Database } from "./schema.ts";
@@ -52,8 +53,9 @@ export const migrations: Record<string, Migration> = {
   "0006_people": people,
   "0007_security": security,
   "0008_breadth": breadth,
-  "0012_firsthour": firsthour,
+  "0010_messages": messages,
   "0011_measures": measures,
+  "0012_firsthour": firsthour,
 };
 
 export function redact(url: string): string {

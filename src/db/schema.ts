@@ -90,6 +90,12 @@ export interface ReportsTable {
   next_attempt_at: NullableTimestamp;
   last_error: string | null;
   processed_at: NullableTimestamp;
+  /** Added by 0010_messages: whether its reporter got an acknowledgement (null: not decided yet). */
+  acknowledgement: ColumnType<
+    "written" | "not_needed" | "inbound" | "before_messages" | null,
+    "written" | "not_needed" | "inbound" | null | undefined,
+    "written" | "not_needed" | "inbound"
+  >;
 }
 
 export type Role = "agent" | "supervisor" | "legal" | "admin" | "auditor";
@@ -522,13 +528,85 @@ export interface MeasureTables {
   data_holds: DataHoldsTable;
 }
 
+export type MessageState = "held" | "queued" | "sent" | "failed" | "received";
+export type MessageParty = "reporter" | "customer" | "authority" | "other";
+export type MessageFailure = "refused" | "bounced" | "withheld" | "no_address" | "gave_up";
+
+export interface MessagesTable {
+  id: Id;
+  direction: "out" | "in";
+  party: MessageParty;
+  brand_id: string | null;
+  case_id: number | null;
+  report_id: number | null;
+  action_id: number | null;
+  reporter_id: number | null;
+  template: string | null;
+  language: string | null;
+  from_address: string | null;
+  to_addresses: Generated<string[]>;
+  subject: string | null;
+  body: string | null;
+  message_id: string;
+  in_reply_to: string | null;
+  refs: Generated<string[]>;
+  state: MessageState;
+  context: Json;
+  composed_at: NullableTimestamp;
+  meets: Generated<string[]>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  failure: MessageFailure | null;
+  relay_response: string | null;
+  actor: string;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+  failed_at: NullableTimestamp;
+}
+
+export interface MessageAttachmentsTable {
+  id: Id;
+  message_id: number;
+  filename: string;
+  declared_type: string | null;
+  size: number;
+  sha256: string;
+  data: Buffer;
+  created_at: Timestamp;
+}
+
+export interface PortalTokensTable {
+  id: Id;
+  token_hash: string;
+  kind: "customer" | "reporter";
+  brand_id: string;
+  customer_id: string | null;
+  report_id: number | null;
+  message_id: number | null;
+  language: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
+  last_used_at: NullableTimestamp;
+}
+
+/** Tables of 0010_messages. */
+export interface MessageTables {
+  messages: MessagesTable;
+  message_attachments: MessageAttachmentsTable;
+  portal_tokens: PortalTokensTable;
+}
+
 export interface Database
   extends IntakeTables,
     InventoryTables,
     CaseTables,
     ClassificationTables,
     SecurityTables,
-    MeasureTables {
+    MeasureTables,
+    MessageTables {
   brands: BrandsTable;
   brand_addresses: BrandAddressesTable;
   customers: CustomersTable;

@@ -9,6 +9,7 @@ import { brandTimeZone } from "../brands.ts";
 import { classifyParsed } from "../classification/intake.ts";
 import type { Database } from "../db/schema.ts";
 import { insertEvents, unstorableReason } from "../events/event.store.ts";
+import { recogniseConversation } from "../messages/inbound.ts";
 import { isParseFailure, type ParseHint, type ParseOutcome, parseReport } from "../parsers/index.ts";
 import { settleTimes } from "../parsers/times.ts";
 import type { ParsedEvent } from "../parsers/types.ts";
@@ -131,6 +132,8 @@ async function processLocked(
   if (report.state !== "processing") {
     return { id, state: report.state, processedNow: false, events: 0, cases: [], triageReason: null };
   }
+  const conversation = await recogniseConversation(services, trx, report);
+  if (conversation) return conversation;
   const headers = mailHeadersOf(report.raw, report.content_type);
   const base = {
     messageId: report.message_id ?? headers.messageId ?? null,

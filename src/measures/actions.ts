@@ -6,6 +6,7 @@
  * the audit entry with the person and the reason. A decided step gets its call with a fixed idempotency
  * key in that transaction; its job goes to the workers after the transaction commits.
  */
+
 import { randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { Logger } from "pino";
@@ -20,6 +21,7 @@ import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { Jobs } from "../jobs.ts";
+import { messagesForStep } from "../messages/outbox.ts";
 import { recordOrderProgress, recordProvision } from "../orders/execution.ts";
 import { needsApproval } from "../policy/approval.ts";
 import type { PolicyProfile } from "../policy/schema.ts";
@@ -99,6 +101,28 @@ export async function sendCalls(deps: Pick<MeasureDeps, "jobs" | "log">, calls: 
     await deps.jobs.send(EXECUTE_QUEUE, { call }).catch((err) => {
       deps.log.error({ err, call }, "queueing a measure call failed; the measures sweep queues it again");
     });
+}
+
+/**
+ * A step is in force (taken, or approved): the case moves on, and the customer's message for it (a warning,
+ * a decision with its reasons) and the reporters' update go into the outbox in this transaction.
+ */
+async function stepInForce(
+  trx: Trx,
+  deps: MeasureDeps,
+  actor: Actor,
+  kase: Case,
+  step: Step,
+  actionId: number,
+) {
+  await moveAfterStep(trx, actor, kase, step, actionId);
+  await messagesForStep(trx, {
+    kase,
+    profile: deps.policies.get(kase.brand_id),
+    step,
+    actionId,
+    actor: actor.name,
+  });
 }
 
 /** Runs a use case in its transaction, then sends the jobs of the calls it decided. */
@@ -297,7 +321,7 @@ export async function takeActionOn(
       ...(demand.orderId ? { order: demand.orderId, proposed_clause: proposal?.clause ?? null } : {}),
     },
   });
-  if (!severe) await moveAfterStep(trx, actor, kase, input.step, row.id);
+  if (!severe) await stepInForce(trx, deps, actor, kase, input.step, row.id);
   return ok({
     action: {
       id: row.id,
@@ -391,7 +415,7 @@ export async function approveAction(
       subjectId: kase.id,
       details: { action: action.id, step: action.step, requested_by: action.actor, note: input.note ?? null },
     });
-    await moveAfterStep(trx, actor, kase, action.step as Step, action.id);
+    await stepInForce(trx, deps, actor, kase, action.step as Step, action.id);
     return ok({
       action: {
         id: action.id,

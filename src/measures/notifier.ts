@@ -1,7 +1,7 @@
 /**
  * The seam through which measures, orders and escalations reach people by message. `src/app.ts` passes
- * one in; the default only records on the case timeline, and the messages part's implementation (outbox,
- * templates) takes its place when it is wired. Every method is called inside the transaction that decided
+ * one in: the desk's default is `alongTimeline(createMessageNotifier(...))`, a line on the case's timeline
+ * and a message through the outbox (src/messages/outbox.ts); tests may pass the timeline alone. Every method is called inside the transaction that decided
  * what it reports, so a message is queued if and only if the decision commits.
  *
  * - `measureDone` / `measureUndone` are for the customer: they are NEVER called for a gagged case (an
@@ -133,3 +133,25 @@ export const timelineNotifier: MeasureNotifier = {
     });
   },
 };
+
+/** Records on the timeline, then lets `next` tell the people (both inside the same transaction). */
+export function alongTimeline(next: MeasureNotifier): MeasureNotifier {
+  return {
+    async measureDone(trx, events) {
+      await timelineNotifier.measureDone(trx, events);
+      await next.measureDone(trx, events);
+    },
+    async measureUndone(trx, events) {
+      await timelineNotifier.measureUndone(trx, events);
+      await next.measureUndone(trx, events);
+    },
+    async orderExecuted(trx, event) {
+      await timelineNotifier.orderExecuted(trx, event);
+      await next.orderExecuted(trx, event);
+    },
+    async escalated(trx, event) {
+      await timelineNotifier.escalated(trx, event);
+      await next.escalated(trx, event);
+    },
+  };
+}

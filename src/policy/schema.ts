@@ -209,6 +209,40 @@ export const DocumentSchema = z.strictObject({
 });
 export type PolicyDocument = z.output<typeof DocumentSchema>;
 
+/** A reporter named in a profile: an address (abuse@feed.example) or a whole domain (@feed.example). */
+const ReporterPattern = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^([^\s@]+@|@)[^\s@]+\.[^\s@]+$/, "write an address (name@example.org) or a domain (@example.org)");
+
+/**
+ * Who gets which message (SPEC C8), see docs/messages.md: the template the customer gets when a step is
+ * taken (a template name, or `none`), and which reporters get an acknowledgement.
+ */
+export const MessagesPolicySchema = z.strictObject({
+  /** The case reference in subjects, "[<reference> #123]"; default "<name> abuse". */
+  reference: z
+    .string()
+    .trim()
+    .regex(/^[^[\]#\r\n]{1,60}$/, "1 to 60 characters, without [ ] or #")
+    .optional(),
+  /** Step → template the customer gets (`none`: no message). Steps left out keep the default. */
+  templates: z.partialRecord(StepSchema, z.union([id, z.literal("none")])).default({}),
+  acknowledge: z
+    .strictObject({
+      /** Report formats whose reporter gets an acknowledgement (mails no parser understood always do). */
+      formats: z.array(id).default(["plain", "freetext"]),
+      /** Reporters that get one whatever the format, and reporters that never get one. */
+      always: z.array(ReporterPattern).default([]),
+      never: z.array(ReporterPattern).default([]),
+    })
+    .prefault({}),
+  /** Tell the reporters what was done when the first step is taken on their case (meets reply_to_reporter). */
+  inform_reporter: z.boolean().default(true),
+});
+export type MessagesPolicy = z.output<typeof MessagesPolicySchema>;
+
 export const PolicyProfileSchema = z
   .strictObject({
     brand: id,
@@ -239,6 +273,8 @@ export const PolicyProfileSchema = z
     deadlines: DeadlinesSchema.prefault({}),
     /** How lasting measures end: on compliance, after a term (see LiftSchema). */
     measures: MeasuresSchema.prefault({}),
+    /** Who gets which message (docs/messages.md). */
+    messages: MessagesPolicySchema.prefault({}),
     rules: z.array(RuleSchema),
     fallback: FallbackSchema,
   })

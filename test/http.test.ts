@@ -295,3 +295,26 @@ test("the demo desk has work in it: reports in every format, cases, one in triag
   assert.equal(may.total, 1);
   assert.equal((await json(await t.api("auditor", "/api/v1/cases?customer=x2c-1003&state=all"))).total, 0);
 });
+
+test("an unknown page is an HTML page in the console's layout and language; an unknown API route stays JSON; a favicon", async () => {
+  const page = await fetch(`${t.baseUrl}/no/such/page`, { headers: { "accept-language": "nl-NL,nl;q=0.9" } });
+  assert.equal(page.status, 404);
+  assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+  const html = await page.text();
+  assert.match(html, /<html lang="nl">/);
+  assert.match(html, /Pagina niet gevonden/);
+  assert.match(html, /href="\/sign-in.css"/, "the console's stylesheet");
+  assert.match(html, /rel="icon" href="\/favicon.svg"/);
+  assert.match(await (await fetch(`${t.baseUrl}/nope?lang=en`)).text(), /Page not found/);
+
+  const api = await fetch(`${t.baseUrl}/api/v1/no-such-route`);
+  assert.equal(api.status, 404);
+  assert.match((await api.json()).message, /no route GET \/api\/v1\/no-such-route/);
+
+  for (const path of ["/favicon.ico", "/favicon.svg"]) {
+    const icon = await fetch(`${t.baseUrl}${path}`);
+    assert.equal(icon.status, 200);
+    assert.equal(icon.headers.get("content-type"), "image/svg+xml");
+    assert.match(await icon.text(), /^<svg /);
+  }
+});

@@ -175,6 +175,7 @@ export function page(title: string, body: string, opts: { lang?: Language; path?
     : "";
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)} · abusedesk</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/sign-in.css"></head>
 <body><header><p class="brand">abusedesk</p>${switcher}</header><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }

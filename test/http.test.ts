@@ -309,7 +309,7 @@ test("an unknown page is an HTML page in the console's layout and language; an u
 
   const api = await fetch(`${t.baseUrl}/api/v1/no-such-route`);
   assert.equal(api.status, 404);
-  assert.match((await api.json()).message, /no route GET \/api\/v1\/no-such-route/);
+  assert.match(((await api.json()) as { message: string }).message, /no route GET \/api\/v1\/no-such-route/);
 
   for (const path of ["/favicon.ico", "/favicon.svg"]) {
     const icon = await fetch(`${t.baseUrl}${path}`);

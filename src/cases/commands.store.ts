@@ -3,6 +3,7 @@
  * few statements inside the caller's transaction, and decides nothing.
  */
 import { sql, type Transaction } from "kysely";
+import { FINISHED_CASE_STATES } from "../db/case-states.ts";
 import type { CaseState, Database } from "../db/schema.ts";
 import { pgJson, pgText } from "../db/text.ts";
 import type { ActionForHistory } from "./facts.ts";
@@ -48,7 +49,7 @@ export async function updateCaseState(
         .where("customer_id", "=", kase.customer_id)
         .where("category", "=", kase.category)
         .where("subject_key", "=", kase.subject_key)
-        .where("state", "not in", ["resolved", "rejected", "closed"])
+        .where("state", "not in", FINISHED_CASE_STATES)
         .executeTakeFirst();
       return { conflict: other?.id ?? null };
     }

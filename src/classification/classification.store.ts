@@ -1,5 +1,6 @@
 /** The SQL of classification: mapping rules, the events a reclassification moves, and the case they leave. */
 import { type Kysely, sql, type Transaction } from "kysely";
+import { FINISHED_STATES_SQL } from "../db/case-states.ts";
 import type { Database } from "../db/schema.ts";
 import { pgText } from "../db/text.ts";
 import { STORED_EVENT_COLUMNS, type StoredEventRow } from "../events/event.store.ts";
@@ -89,7 +90,7 @@ export async function openCasesWithLabel(
     join events e on e.case_id = c.id and e.category = 'other'
     join reports r on r.id = e.report_id
     left join reporters rep on rep.id = r.reporter_id
-    where c.needs_classification and c.state not in ('resolved', 'rejected', 'closed')
+    where c.needs_classification and c.state not in ${FINISHED_STATES_SQL}
       and lower(e.details->>'source_category') = ${rule.label}
       and (${rule.format} = '*' or r.format = ${rule.format})
       and (${rule.sender}::text is null or lower(split_part(rep.email, '@', 2)) = ${rule.sender})

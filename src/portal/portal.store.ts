@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import { type BrandScope, inBrandScope } from "../auth/scope.ts";
+import { FINISHED_CASE_STATES } from "../db/case-states.ts";
 import type { Database } from "../db/schema.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -90,7 +91,7 @@ export async function openCasesOfCustomer(db: Db, brandId: string, customerId: s
     .where("brand_id", "=", brandId)
     .where("customer_id", "=", customerId)
     .where("gag", "=", false)
-    .where("state", "not in", ["resolved", "rejected", "closed"])
+    .where("state", "not in", FINISHED_CASE_STATES)
     .where("merged_into", "is", null)
     .orderBy("opened_at", "desc")
     .limit(limit)

@@ -10,6 +10,7 @@ import type { Kysely } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
 import { type BrandScope, inBrandScope } from "../auth/scope.ts";
+import { FINISHED_CASE_STATES } from "../db/case-states.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 import { fail, ok, type Result } from "../errors.ts";
@@ -260,7 +261,7 @@ export async function recordCustomerInput(
       kase.brand_id !== s.brandId ||
       kase.customer_id !== s.customerId ||
       kase.gag ||
-      ["resolved", "rejected", "closed"].includes(kase.state)
+      (FINISHED_CASE_STATES as readonly string[]).includes(kase.state)
     )
       return fail(404, "there is no such open case for you");
     const brand = await brandRow(trx, kase.brand_id);

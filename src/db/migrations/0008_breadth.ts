@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { FINISHED_STATES_SQL } from "../case-states.ts";
 
 /**
  * Intake breadth (#10): a report whose category is unknown still yields events, of category `other`; their
@@ -33,7 +34,7 @@ end $$;
 create trigger cases_flag_unclassified before insert on cases
   for each row when (new.category = 'other') execute function cases_flag_unclassified();
 create index cases_needs_classification on cases (id)
-  where needs_classification and state not in ('resolved', 'rejected', 'closed');
+  where needs_classification and state not in ${FINISHED_STATES_SQL};
 `.execute(db);
 }
 

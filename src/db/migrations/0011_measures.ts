@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { FINISHED_STATES_SQL } from "../case-states.ts";
 
 /**
  * Measures that happen and can be undone, authority orders, and escalations that reach people (SPEC C10,
@@ -154,7 +155,7 @@ create index case_notifications_open on case_notifications (id desc) where ackno
 alter table cases add column queue_rank smallint not null
   generated always as (case when priority = 0 then 0 when escalated then 1 else 2 end) stored;
 create index cases_open_queue on cases (queue_rank, next_due_at, priority, id)
-  where state not in ('resolved', 'rejected', 'closed');
+  where state not in ${FINISHED_STATES_SQL};
 create index cases_all_queue on cases (queue_rank, next_due_at, priority, id);
 create index cases_brand_queue on cases (brand_id, queue_rank, next_due_at, priority, id);
 `.execute(db);

@@ -309,6 +309,37 @@ test("brand isolation: a token limited to one brand gets nothing of another bran
   });
   assert.equal(submitted.status, 400);
 
+  // Writes to the other brand's inventory are refused too: its customer's KYC, its ranges, an import.
+  const write = (path: string, body: unknown, method = "POST", type = "application/json") =>
+    fetch(`${t.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${scoped}`,
+        ...(body === undefined ? {} : { "content-type": type }),
+      },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+  const kyc = { method: "kvk_kbo", result: "passed" };
+  assert.equal((await write("/api/v1/customers/wx-beta-1/verifications", kyc)).status, 404);
+  assert.equal((await write("/api/v1/customers/ext-alpha-1/verifications", kyc)).status, 201);
+  assert.equal(
+    (await write("/api/v1/inventory/ranges", { brand: "webxtra", cidr: "198.18.0.0/24" })).status,
+    422,
+  );
+  const ranges = await json(await call(admin, "/api/v1/inventory/ranges"));
+  const betaRange = ranges.items.find((r: { brand: string }) => r.brand === "webxtra");
+  assert.equal((await write(`/api/v1/inventory/ranges/${betaRange.id}`, undefined, "DELETE")).status, 404);
+  const foreign = await write(
+    "/api/v1/inventory/import",
+    [csv.split("\n")[0], "wx-gamma-1,Gamma,webxtra,g@gamma.example,ip,203.0.113.64/28,2020-01-01,"].join(
+      "\n",
+    ),
+    "POST",
+    "text/csv",
+  );
+  assert.equal(foreign.status, 422);
+  assert.match((await json(foreign)).message, /outside your brands/);
+
   // Narrowing the person narrows their tokens at once: with no brand left, nothing is seen.
   const cli = await runCli(["user", "brands", "--email", "scoped@extin.eu", "--brand", "webxtra"], {
     DATABASE_URL: t.databaseUrl,

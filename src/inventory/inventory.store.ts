@@ -4,6 +4,7 @@
  * it (NOTIFY, delivered at commit) and writes one audit entry. Nothing is ever deleted.
  */
 import { createHash } from "node:crypto";
+import { brandInScope, describeScope } from "../auth/scope.ts";
 import { sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
@@ -194,7 +195,7 @@ export async function importInventory(
 ): Promise<Result<ImportCounts, ImportRefusal>> {
   const brands = await inventoryBrands(db);
   const brandIds = brands.map((b) => (typeof b === "string" ? b : b.id));
-  if (opts.brand && !brandIds.includes(opts.brand)) {
+  if (opts.brand && (!brandIds.includes(opts.brand) || !brandInScope(actor.brands, opts.brand))) {
     return refuse(400, `there is no brand "${opts.brand}"; use one of ${brandIds.join(", ")}`);
   }
   const parsed = parseInventoryCsv(text, { brands });
@@ -207,6 +208,13 @@ export async function importInventory(
   }
   const rows = parsed.value;
   const fileBrands = [...new Set(rows.map((r) => r.brand))];
+  const outside = fileBrands.filter((b) => !brandInScope(actor.brands, b));
+  if (outside.length > 0) {
+    return refuse(
+      422,
+      `the file has rows for ${outside.slice(0, 5).join(", ")}, outside your brands (${describeScope(actor.brands)}); nothing was imported`,
+    );
+  }
   let brand = opts.brand ?? null;
   if (brand) {
     const others = rows.filter((r) => r.brand !== brand);

@@ -1,5 +1,6 @@
 /** Verification records per customer, and the status derived from them (see kyc.ts). */
 import { appendAudit } from "../audit.ts";
+import { inBrandScope } from "../auth/scope.ts";
 import type { Actor } from "../auth/auth.store.ts";
 import type { DB } from "../db/index.ts";
 import { fail, ok, type Result } from "../errors.ts";
@@ -74,6 +75,7 @@ export async function addVerification(
       .selectFrom("customers")
       .select("id")
       .where("id", "=", customerId)
+      .where(inBrandScope(by.brands, "customers.brand_id"))
       .executeTakeFirst();
     if (!customer) return fail(404, `there is no customer ${customerId}`);
     const verification = await trx

@@ -2,7 +2,7 @@
 import { sql } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
-import { type BrandScope, EVERY_BRAND, inBrandScope } from "../auth/scope.ts";
+import { type BrandScope, brandInScope, EVERY_BRAND, inBrandScope } from "../auth/scope.ts";
 import type { DB } from "../db/index.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import { readPrefix } from "../resolution/ip.ts";
@@ -41,7 +41,7 @@ export async function addBrandRange(
   if (!read.ok) return fail(422, read.problem);
   const text = read.prefix.text;
   const known = await db.selectFrom("brands").select("id").where("id", "=", brand).executeTakeFirst();
-  if (!known) return fail(422, `there is no brand "${brand}"`);
+  if (!known || !brandInScope(by.brands, brand)) return fail(422, `there is no brand "${brand}"`);
   return db.transaction().execute(async (trx) => {
     await lockInventory(trx);
     const existing = await trx
@@ -78,6 +78,7 @@ export async function removeBrandRange(db: DB, by: Actor, id: number): Promise<R
     const removed = await trx
       .deleteFrom("brand_ranges")
       .where("id", "=", id)
+      .where(inBrandScope(by.brands, "brand_id"))
       .returning(["id", "brand_id", sql<string>`cidr::text`.as("cidr"), "note", "created_at"])
       .executeTakeFirst();
     if (!removed) return fail(404, `there is no brand range ${id}`);

@@ -42,8 +42,8 @@ test("a zip bomb (40 MB of zeros in a 40 kB zip) is stored and lands in triage a
   assert.equal(r.size, zip.length);
 });
 
-test("a CSV with a million rows is stored and lands in triage as too large, in seconds", async () => {
-  const t0 = Date.now();
+// How fast it goes is bench/intake.ts's business; here: stored, refused whole, and said why.
+test("a CSV with a million rows is stored and lands in triage as too large, saying what to do", async () => {
   const lines = ["timestamp,ip"];
   for (let i = 0; i < 1_000_000; i++)
     lines.push(`2026-01-01 00:00:00,10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
@@ -55,7 +55,7 @@ test("a CSV with a million rows is stored and lands in triage as too large, in s
   assert.equal(r.state, "triage");
   assert.match(r.triage_reason, /1,000,000 rows, more than the 500,000/);
   assert.match(r.triage_reason, /split the file/);
-  assert.ok(Date.now() - t0 < 20_000, `took ${Date.now() - t0} ms`);
+  assert.equal(r.size, csv.length);
 });
 
 test("a body over 32 MB is refused with 413 and a message saying what to do; nothing is stored", async () => {

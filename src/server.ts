@@ -26,7 +26,7 @@ import client from "prom-client";
 import { authorize, bearerAuth, HttpError, requireDeclaredAbility, securityHeaders } from "./auth/http.ts";
 import type { Config } from "./config.ts";
 import type { DB } from "./db/index.ts";
-import { findUnstorableText, isUnstorableTextError } from "./db/text.ts";
+import { findUnstorableText, isTransientDatabaseError, isUnstorableTextError } from "./db/text.ts";
 import type { Jobs } from "./jobs.ts";
 import type { Connectors } from "./measures/connectors/index.ts";
 import type { MeasureNotifier } from "./measures/notifier.ts";
@@ -183,6 +183,19 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
         statusCode: 400,
         message:
           "the request holds text that cannot be stored (a NUL character or invalid UTF-8); remove it and send the request again",
+      });
+    }
+    if (isTransientDatabaseError(err)) {
+      // Two changes met on the same rows at the same moment; this one was rolled back whole.
+      req.log.warn(
+        { code: (err as { code?: string }).code, route: req.routeOptions.url },
+        "transaction retried by the client",
+      );
+      return reply.code(503).header("retry-after", "1").send({
+        error: "Service Unavailable",
+        statusCode: 503,
+        message:
+          "another change to the same case was being made at this moment, so nothing was changed; send the request again",
       });
     }
     const status = err.statusCode ?? 500;

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { findUnstorableText, isUnstorableTextError, MAX_TEXT_SCAN_NODES, pgJson, pgText } from "./text.ts";
+import {
+  findUnstorableText,
+  isTransientDatabaseError,
+  isUnstorableTextError,
+  MAX_TEXT_SCAN_NODES,
+  pgJson,
+  pgText,
+} from "./text.ts";
 
 test("the first NUL or lone surrogate in a request is found with its path", () => {
   const body = { note: "fine", subjects: ["192.0.2.1", "a\u0000b"], nested: { reason: "x\ud800y" } };
@@ -34,4 +41,11 @@ test("PostgreSQL's refusals of text are recognised; pgText and pgJson make any t
   assert.ok(!isUnstorableTextError(null));
   assert.equal(pgText("a\u0000b\ud800"), "ab\ufffd");
   assert.equal(pgJson({ a: "x\u0000" }), '{"a":"x"}');
+});
+
+test("a deadlock or serialization failure is transient (sent again, it succeeds); other errors are not", () => {
+  for (const code of ["40P01", "40001", "55P03"])
+    assert.equal(isTransientDatabaseError({ code }), true, code);
+  for (const code of ["23505", "22021", undefined]) assert.equal(isTransientDatabaseError({ code }), false);
+  assert.equal(isTransientDatabaseError(null), false);
 });

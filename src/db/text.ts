@@ -81,3 +81,13 @@ export function isUnstorableTextError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === "22021" || code === "22P05";
 }
+
+/**
+ * Whether PostgreSQL gave up a transaction only because another one held what it needed at that moment
+ * (deadlock_detected, serialization_failure, lock_not_available). Nothing of it was written; the same
+ * request sent again a moment later succeeds. The HTTP layer answers 503 with Retry-After, never 500.
+ */
+export function isTransientDatabaseError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "40P01" || code === "40001" || code === "55P03";
+}

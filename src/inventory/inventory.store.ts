@@ -4,10 +4,10 @@
  * it (NOTIFY, delivered at commit) and writes one audit entry. Nothing is ever deleted.
  */
 import { createHash } from "node:crypto";
-import { brandInScope, describeScope } from "../auth/scope.ts";
 import { sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit.ts";
 import type { Actor } from "../auth/auth.store.ts";
+import { brandInScope, describeScope } from "../auth/scope.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Result } from "../errors.ts";

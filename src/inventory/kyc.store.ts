@@ -1,7 +1,7 @@
 /** Verification records per customer, and the status derived from them (see kyc.ts). */
 import { appendAudit } from "../audit.ts";
-import { inBrandScope } from "../auth/scope.ts";
 import type { Actor } from "../auth/auth.store.ts";
+import { inBrandScope } from "../auth/scope.ts";
 import type { DB } from "../db/index.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import { deriveKycStatus, type KycStatus, type VerificationMethod, type VerificationResult } from "./kyc.ts";

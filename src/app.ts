@@ -40,6 +40,7 @@ import type { Pipeline } from "./pipeline.ts";
 import { loadPolicyProfiles, PolicyProfileError } from "./policy/load.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
 import { portalWeb } from "./portal/routes.ts";
+import { privacyApi } from "./privacy/routes.ts";
 import { createResolver, type Resolver } from "./resolution/resolver.ts";
 import { type App, buildServer, type Routes, type Services } from "./server.ts";
 import { consoleWeb } from "./web/routes.ts";
@@ -56,6 +57,7 @@ export const ROUTES: Routes = {
     measuresApi,
     ordersApi,
     messagesApi,
+    privacyApi,
   ],
   web: [signInWeb, consoleWeb, portalWeb],
 };

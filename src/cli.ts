@@ -16,6 +16,7 @@ import { intakeCommands } from "./intake/cli.ts";
 import { inventoryCommands } from "./inventory/cli.ts";
 import { Jobs } from "./jobs.ts";
 import { outboxCommands } from "./messages/cli.ts";
+import { privacyCommands } from "./privacy/cli.ts";
 
 /** `abusedesk start`'s own options. */
 interface StartOptions {
@@ -318,6 +319,7 @@ inventoryCommands(program, cliContext);
 caseCommands(program, cliContext);
 classificationCommands(program, cliContext);
 outboxCommands(program, cliContext);
+privacyCommands(program, cliContext);
 
 export async function main(argv = process.argv): Promise<void> {
   try {

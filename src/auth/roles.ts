@@ -28,6 +28,8 @@ export type Ability =
   | "admin"
   /** verify and export the audit log */
   | "audit"
+  /** export (and erase) what the desk holds about a person (GDPR; SPEC C16) */
+  | "privacy"
   /** one's own account: see and revoke one's own tokens */
   | "account";
 
@@ -39,6 +41,7 @@ export const ABILITIES = [
   "legal",
   "admin",
   "audit",
+  "privacy",
   "account",
 ] as const satisfies readonly Ability[];
 
@@ -46,8 +49,8 @@ export const ABILITIES = [
 export const GRANTS: Readonly<Record<Role, readonly Ability[]>> = {
   agent: ["read", "work", "submit", "account"],
   supervisor: ["read", "work", "submit", "approve", "account"],
-  legal: ["read", "work", "submit", "approve", "legal", "account"],
-  admin: ["read", "work", "submit", "approve", "admin", "audit", "account"],
+  legal: ["read", "work", "submit", "approve", "legal", "privacy", "account"],
+  admin: ["read", "work", "submit", "approve", "admin", "audit", "privacy", "account"],
   auditor: ["read", "audit", "account"],
 };
 

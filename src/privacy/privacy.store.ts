@@ -1,0 +1,191 @@
+/**
+ * The SQL of the privacy export: everything held about one person or customer, found by an e-mail
+ * address, a name or a customer id, within the reader's brands. Each kind is read up to a bound; the
+ * export says when a bound was reached.
+ */
+import { sql } from "kysely";
+import { type BrandScope, inBrandScope } from "../auth/scope.ts";
+import type { DB } from "../db/index.ts";
+
+/** At most this many rows of each kind go into one export (it says when there were more). */
+export const MAX_EXPORT_ROWS_PER_KIND = 5_000;
+/** At most this many raw reports (their bytes) go into one export. */
+export const MAX_EXPORT_RAW_REPORTS = 500;
+
+const lower = (s: string) => s.trim().toLowerCase();
+
+export async function reportersAbout(db: DB, subject: string) {
+  const s = lower(subject);
+  return db
+    .selectFrom("reporters")
+    .selectAll()
+    .where((eb) =>
+      eb.or([eb(sql`lower(email)`, "=", s), eb(sql`lower(name)`, "=", s), eb(sql`lower(org)`, "=", s)]),
+    )
+    .orderBy("id")
+    .limit(MAX_EXPORT_ROWS_PER_KIND + 1)
+    .execute();
+}
+
+export async function customersAbout(db: DB, subject: string, scope: BrandScope) {
+  const s = lower(subject);
+  return db
+    .selectFrom("customers as c")
+    .selectAll("c")
+    .where(inBrandScope(scope, "c.brand_id"))
+    .where((eb) =>
+      eb.or([
+        eb("c.id", "=", subject.trim()),
+        eb(sql`lower(c.name)`, "=", s),
+        eb(sql<boolean>`${s} = any(select lower(x) from unnest(c.contact_emails) x)`, "=", true),
+      ]),
+    )
+    .orderBy("c.id")
+    .limit(MAX_EXPORT_ROWS_PER_KIND + 1)
+    .execute();
+}
+
+export async function reportsOf(db: DB, reporterIds: readonly number[], subject: string, scope: BrandScope) {
+  const s = lower(subject);
+  return db
+    .selectFrom("reports as r")
+    .select([
+      "r.id",
+      "r.channel",
+      "r.received_at",
+      "r.sha256",
+      "r.size",
+      "r.mail_from",
+      "r.rcpt_to",
+      "r.brand_id",
+      "r.message_id",
+      "r.subject",
+      "r.reporter_id",
+      "r.format",
+      "r.state",
+    ])
+    .where(inBrandScope(scope, "r.brand_id"))
+    .where((eb) =>
+      eb.or([
+        eb("r.reporter_id", "=", sql<number>`any(${[...reporterIds]}::bigint[])`),
+        eb(sql`lower(r.mail_from)`, "=", s),
+      ]),
+    )
+    .orderBy("r.id")
+    .limit(MAX_EXPORT_ROWS_PER_KIND + 1)
+    .execute();
+}
+
+export async function rawOf(db: DB, reportIds: readonly number[]) {
+  if (reportIds.length === 0) return [];
+  return db
+    .selectFrom("reports")
+    .select(["id", "raw"])
+    .where("id", "=", sql<number>`any(${[...reportIds]}::bigint[])`)
+    .orderBy("id")
+    .execute();
+}
+
+export async function casesOf(db: DB, customerIds: readonly string[], scope: BrandScope) {
+  return db
+    .selectFrom("cases as c")
+    .select([
+      "c.id",
+      "c.brand_id",
+      "c.customer_id",
+      "c.category",
+      "c.kind",
+      "c.state",
+      "c.opened_at",
+      "c.closed_at",
+      "c.facts",
+    ])
+    .where(inBrandScope(scope, "c.brand_id"))
+    .where("c.customer_id", "=", sql<string>`any(${[...customerIds]}::text[])`)
+    .orderBy("c.id")
+    .limit(MAX_EXPORT_ROWS_PER_KIND + 1)
+    .execute();
+}
+
+export async function eventsAbout(
+  db: DB,
+  subject: string,
+  customerIds: readonly string[],
+  reportIds: readonly number[],
+  scope: BrandScope,
+) {
+  const s = lower(subject);
+  return db
+    .selectFrom("events as e")
+    .select([
+      "e.id",
+      "e.report_id",
+      "e.brand_id",
+      "e.category",
+      "e.subject_ip",
+      "e.subject_url",
+      "e.subject_domain",
+      "e.subject_email",
+      "e.subject_phone",
+      "e.occurred_at",
+      "e.received_at",
+      "e.customer_id",
+      "e.case_id",
+    ])
+    .where(inBrandScope(scope, "e.brand_id"))
+    .where((eb) =>
+      eb.or([
+        eb(sql`lower(e.subject_email)`, "=", s),
+        eb("e.customer_id", "=", sql<string>`any(${[...customerIds]}::text[])`),
+        eb("e.report_id", "=", sql<number>`any(${[...reportIds]}::bigint[])`),
+      ]),
+    )
+    .orderBy("e.id")
+    .limit(MAX_EXPORT_ROWS_PER_KIND + 1)
+    .execute();
+}
+
+export async function messagesAbout(
+  db: DB,
+  subject: string,
+  reporterIds: readonly number[],
+  customerIds: readonly string[],
+  scope: BrandScope,
+) {
+  const s = lower(subject);
+  return db
+    .selectFrom("messages as m")
+    .leftJoin("cases as c", "c.id", "m.case_id")
+    .select([
+      "m.id",
+      "m.direction",
+      "m.party",
+      "m.brand_id",
+      "m.case_id",
+      "m.template",
+      "m.language",
+      "m.from_address",
+      "m.to_addresses",
+      "m.subject",
+      "m.body",
+      "m.message_id",
+      "m.state",
+      "m.created_at",
+      "m.sent_at",
+    ])
+    .where(inBrandScope(scope, "m.brand_id"))
+    .where((eb) =>
+      eb.or([
+        eb(sql`lower(m.from_address)`, "=", s),
+        eb(sql<boolean>`${s} = any(select lower(x) from unnest(m.to_addresses) x)`, "=", true),
+        eb("m.reporter_id", "=", sql<number>`any(${[...reporterIds]}::bigint[])`),
+        eb.and([
+          eb("m.party", "=", "customer"),
+          eb("c.customer_id", "=", sql<string>`any(${[...customerIds]}::text[])`),
+        ]),
+      ]),
+    )
+    .orderBy("m.id")
+    .limit(MAX_EXPORT_ROWS_PER_KIND + 1)
+    .execute();
+}

@@ -1,0 +1,123 @@
+/**
+ * The privacy export (issue 9 §3): everything held about a person or a customer, as a ZIP, for legal and
+ * admin only, within their brands, audited without the person's address in clear.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { strFromU8, unzipSync } from "fflate";
+import { createToken, createUser, SYSTEM } from "../src/auth/auth.store.ts";
+import { DEMO_REPORTS } from "../src/demo-reports.ts";
+import { MAX_SUBJECT_LENGTH } from "../src/privacy/export.ts";
+import { json, runCli, startTestDesk, type TestDesk } from "./helpers.ts";
+
+let t: TestDesk;
+before(async () => {
+  t = await startTestDesk({ demo: true });
+});
+after(() => t.stop());
+
+/** The demo reports the sensor network sent (X-ARF, its contact in the document). */
+const SENSOR_REPORTS = DEMO_REPORTS.filter((r) =>
+  String(r.raw).includes("abuse-reports@sensors.example"),
+).length;
+
+const zipOf = async (res: Response) => unzipSync(new Uint8Array(await res.arrayBuffer()));
+const jsonIn = (files: Record<string, Uint8Array>, name: string) => JSON.parse(strFromU8(files[name]!));
+const exportPath = (subject: string) => `/api/v1/privacy/export?subject=${encodeURIComponent(subject)}`;
+
+test("a reporter's export holds their reporter record, their reports and the raw mail; audited by digest", async () => {
+  const res = await t.api("legal", exportPath("Abuse-Reports@sensors.example"));
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.equal(res.headers.get("content-type"), "application/zip");
+  assert.match(
+    res.headers.get("content-disposition") ?? "",
+    /^attachment; filename="abusedesk-privacy-export-/,
+  );
+  const files = await zipOf(res);
+  const manifest = jsonIn(files, "manifest.json");
+  assert.equal(manifest.subject, "Abuse-Reports@sensors.example");
+  assert.equal(manifest.counts.reporters, 1);
+  assert.deepEqual(manifest.truncated, []);
+  assert.equal(jsonIn(files, "reporters.json")[0].org, "Demo Sensor Network");
+  const reports = jsonIn(files, "reports.json");
+  assert.ok(SENSOR_REPORTS >= 3);
+  assert.equal(reports.length, SENSOR_REPORTS, "the demo's X-ARF reports");
+  assert.equal(manifest.counts.raw_reports, SENSOR_REPORTS);
+  for (const r of reports) assert.match(strFromU8(files[`raw/report-${r.id}.eml`]!), /"xarf_version"/);
+
+  const entry = await t.desk.services.db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where("action", "=", "privacy.export")
+    .orderBy("seq", "desc")
+    .executeTakeFirstOrThrow();
+  assert.match(entry.actor, /legal/);
+  assert.doesNotMatch(
+    JSON.stringify(entry),
+    /sensors\.example/i,
+    "the audit keeps a digest, not the address",
+  );
+  assert.equal((entry.details as { counts: { reports: number } }).counts.reports, SENSOR_REPORTS);
+});
+
+test("a customer's export holds the customer, its cases and events; nobody but legal and admin may ask", async () => {
+  const customers = await json(await t.api("admin", "/api/v1/customers?limit=50"));
+  const withCase = await json(await t.api("admin", "/api/v1/cases?state=all&limit=50"));
+  const target = withCase.items.find((c: { customer: { id: string } | null }) => c.customer)?.customer;
+  assert.ok(target, "the demo has a case with a customer");
+  assert.ok(customers.items.some((c: { id: string }) => c.id === target.id));
+  const files = await zipOf(await t.api("admin", exportPath(target.id)));
+  assert.equal(jsonIn(files, "customers.json")[0].id, target.id);
+  assert.ok(jsonIn(files, "cases.json").length >= 1);
+  assert.ok(jsonIn(files, "events.json").every((e: { customer_id: string | null; report_id: number }) => e));
+  assert.ok(jsonIn(files, "events.json").some((e: { customer_id: string }) => e.customer_id === target.id));
+
+  for (const role of ["agent", "supervisor", "auditor"] as const)
+    assert.equal((await t.api(role, exportPath(target.id))).status, 403, role);
+  assert.equal((await fetch(`${t.baseUrl}${exportPath(target.id)}`)).status, 401);
+});
+
+test("the export stays within the reader's brands, and a bad subject is a sentence, not a 500", async () => {
+  const person = await createUser(t.desk.services.db, SYSTEM, {
+    email: "privacy-x2@abusedesk.test",
+    role: "legal",
+    brands: ["x2com-nl"],
+  });
+  assert.ok(person.ok);
+  const token = await createToken(t.desk.services.db, SYSTEM, { name: "x2-legal", user: person.value.id });
+  assert.ok(token.ok);
+  const res = await fetch(`${t.baseUrl}${exportPath("abuse-reports@sensors.example")}`, {
+    headers: { authorization: `Bearer ${token.value.token}` },
+  });
+  assert.equal(res.status, 200);
+  const files = await zipOf(res);
+  const brands = jsonIn(files, "reports.json").map((r: { brand_id: string }) => r.brand_id);
+  assert.ok(
+    brands.every((b: string) => b === "x2com-nl"),
+    `only x2com-nl's reports: ${brands}`,
+  );
+  assert.equal(Object.keys(files).filter((f) => f.startsWith("raw/")).length, brands.length);
+
+  const long = await t.api("legal", exportPath("x".repeat(MAX_SUBJECT_LENGTH + 1)));
+  assert.equal(long.status, 400);
+  const blank = await t.api("legal", exportPath("   "));
+  assert.equal(blank.status, 422);
+  assert.match((await json(blank)).message, /give a subject/);
+});
+
+test("abusedesk privacy export writes the same ZIP to a file", async () => {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), "abusedesk-privacy-")), "piet.zip");
+  const cli = await runCli(
+    ["privacy", "export", "--subject", "abuse-reports@sensors.example", "--out", out],
+    {
+      DATABASE_URL: t.databaseUrl,
+    },
+  );
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, new RegExp(`wrote .*piet\\.zip: 1 reporters, .*${SENSOR_REPORTS} reports`));
+  const files = unzipSync(new Uint8Array(readFileSync(out)));
+  assert.equal(jsonIn(files, "manifest.json").made_by, "cli:privacy-export");
+});

@@ -121,3 +121,86 @@ test("abusedesk privacy export writes the same ZIP to a file", async () => {
   const files = unzipSync(new Uint8Array(readFileSync(out)));
   assert.equal(jsonIn(files, "manifest.json").made_by, "cli:privacy-export");
 });
+
+test("erasure: refused while the reports are evidence in open cases; otherwise the reporter is anonymised, the raw report a tombstone with its digest kept, the audit chain green", async () => {
+  const erase = (role: "legal" | "agent", body: unknown) =>
+    t.api(role, "/api/v1/privacy/erase", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const reason = "request of the person concerned, GDPR art. 17(1)(a), ticket PRIV-12";
+  assert.equal((await erase("agent", { subject: "abuse-reports@sensors.example", reason })).status, 403);
+  const open = await erase("legal", { subject: "abuse-reports@sensors.example", reason });
+  assert.equal(open.status, 409);
+  assert.match((await json(open)).message, /evidence in open cases? [\d, ]+; erase once they are closed/);
+
+  // A watcher's report about an address that is not ours: no case keeps it.
+  const doc = JSON.stringify({
+    xarf_version: "4.2.0",
+    report_id: "erase-me-1",
+    timestamp: new Date(Date.now() - 3_600_000).toISOString(),
+    reporter: { org: "Erase Watchers", contact: "erase-me@watchers.example", domain: "watchers.example" },
+    sender: { org: "Erase Watchers", contact: "erase-me@watchers.example", domain: "watchers.example" },
+    source_identifier: "198.51.100.77",
+    source_port: 22,
+    category: "connection",
+    type: "login_attack",
+  });
+  const submitted = await t.api("agent", "/api/v1/reports?brand=extin", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: doc,
+  });
+  assert.equal(submitted.status, 202, await submitted.clone().text());
+  const report = await json(submitted);
+  const db = t.desk.services.db;
+  const before = await db
+    .selectFrom("reports")
+    .select(["sha256", "size"])
+    .where("id", "=", report.id)
+    .executeTakeFirstOrThrow();
+
+  assert.equal((await erase("legal", { subject: "erase-me@watchers.example", reason: "asked" })).status, 422);
+  // Its case is open: refused; once the case is closed, the erasure goes ahead.
+  const refused = await erase("legal", { subject: "erase-me@watchers.example", reason });
+  assert.equal(refused.status, 409);
+  for (const id of report.cases ?? []) {
+    const closed = await t.api("agent", `/api/v1/cases/${id}/transitions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ to: "closed", reason: "handled" }),
+    });
+    assert.equal(closed.status, 200, await closed.clone().text());
+  }
+  const done = await erase("legal", { subject: "Erase-Me@watchers.example", reason });
+  assert.equal(done.status, 200, await done.clone().text());
+  assert.deepEqual((await json(done)).erased, { reporters: 1, reports: 1, messages: 0 });
+
+  const after = await db
+    .selectFrom("reports")
+    .select(["sha256", "size", "raw", "mail_from"])
+    .where("id", "=", report.id)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual({ sha256: after.sha256, size: after.size }, before, "what was received is still proven");
+  const raw = after.raw.toString("utf8");
+  assert.match(raw, /^erased on .* GDPR art\. 17/);
+  assert.doesNotMatch(raw, /erase-me|Erase Watchers/);
+  const files = await zipOf(await t.api("legal", exportPath("erase-me@watchers.example")));
+  assert.equal(
+    jsonIn(files, "manifest.json").counts.reporters,
+    0,
+    "nothing is found by the address any more",
+  );
+  assert.equal((await erase("legal", { subject: "erase-me@watchers.example", reason })).status, 404);
+
+  const entry = await db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where("action", "=", "privacy.erase")
+    .executeTakeFirstOrThrow();
+  assert.equal((entry.details as { reason: string }).reason, reason);
+  assert.doesNotMatch(JSON.stringify(entry), /erase-me@/);
+  const verify = await runCli(["audit", "verify"], { DATABASE_URL: t.databaseUrl });
+  assert.equal(verify.code, 0, verify.stderr);
+});

@@ -1,9 +1,10 @@
-/** `abusedesk privacy export --subject S [--out FILE]`: everything held about a person, as a ZIP. */
+/** `abusedesk privacy export|erase`: what is held about a person, as a ZIP; erasure with a reason. */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { SYSTEM } from "../auth/auth.store.ts";
 import type { CliContext } from "../command.ts";
 import { UserError } from "../errors.ts";
+import { eraseSubject } from "./erase.ts";
 import { exportSubject } from "./export.ts";
 
 export function privacyCommands(program: Command, cli: CliContext): void {
@@ -22,6 +23,26 @@ export function privacyCommands(program: Command, cli: CliContext): void {
           .map(([k, n]) => `${n} ${k.replace("_", " ")}`)
           .join(", ");
         console.log(`wrote ${opts.out}: ${counts}`);
+      });
+    });
+  privacy
+    .command("erase")
+    .description("erase a reporter's personal data where the law allows (refused for open cases and holds)")
+    .requiredOption("--subject <subject>", "the reporter's e-mail address (or name)")
+    .requiredOption("--reason <reason>", "the request and its ground, recorded in the audit log")
+    .action(async (opts: { subject: string; reason: string }, cmd: Command) => {
+      await cli.withDatabase(cmd, async (conn) => {
+        const result = await eraseSubject(
+          conn.db,
+          { ...SYSTEM, name: "cli:privacy-erase" },
+          opts.subject,
+          opts.reason,
+        );
+        if (!result.ok) throw new UserError(result.error.message);
+        const c = result.value;
+        console.log(
+          `erased: ${c.reporters} reporter records, ${c.reports} raw reports, ${c.messages} messages`,
+        );
       });
     });
 }

@@ -3,9 +3,11 @@
  * address, a name or a customer id, within the reader's brands. Each kind is read up to a bound; the
  * export says when a bound was reached.
  */
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { type BrandScope, inBrandScope } from "../auth/scope.ts";
+import { FINISHED_CASE_STATES } from "../db/case-states.ts";
 import type { DB } from "../db/index.ts";
+import type { Database } from "../db/schema.ts";
 
 /** At most this many rows of each kind go into one export (it says when there were more). */
 export const MAX_EXPORT_ROWS_PER_KIND = 5_000;
@@ -188,4 +190,99 @@ export async function messagesAbout(
     .orderBy("m.id")
     .limit(MAX_EXPORT_ROWS_PER_KIND + 1)
     .execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Erasure
+
+type Trx = Transaction<Database>;
+
+/** Reports of these reporters (or with this envelope sender) that are evidence in a case still open. */
+export async function openCasesOfReports(trx: Trx, reportIds: readonly number[]) {
+  if (reportIds.length === 0) return [];
+  return trx
+    .selectFrom("events as e")
+    .innerJoin("cases as c", "c.id", "e.case_id")
+    .select(["e.report_id", "c.id as case_id"])
+    .where("e.report_id", "=", sql<number>`any(${[...reportIds]}::bigint[])`)
+    .where("c.state", "not in", FINISHED_CASE_STATES)
+    .distinct()
+    .limit(20)
+    .execute();
+}
+
+/** Holds (authority orders' preservation) not released that cover a case of these reports. */
+export async function holdsOverReports(trx: Trx, reportIds: readonly number[]) {
+  if (reportIds.length === 0) return [];
+  return trx
+    .selectFrom("data_holds as h")
+    .select(["h.id", "h.order_id", "h.legal_basis"])
+    .where("h.released_at", "is", null)
+    .where((eb) =>
+      eb.or([
+        eb(
+          "h.case_id",
+          "in",
+          eb
+            .selectFrom("events")
+            .select("case_id")
+            .where("report_id", "=", sql<number>`any(${[...reportIds]}::bigint[])`),
+        ),
+        eb(
+          "h.customer_id",
+          "in",
+          eb
+            .selectFrom("events")
+            .select("customer_id")
+            .where("report_id", "=", sql<number>`any(${[...reportIds]}::bigint[])`),
+        ),
+      ]),
+    )
+    .limit(20)
+    .execute();
+}
+
+/** Replaces the raw bytes of reports by a tombstone; the SHA-256 and size of what was received stay. */
+export async function tombstoneReports(trx: Trx, reportIds: readonly number[], tombstone: Buffer) {
+  if (reportIds.length === 0) return 0;
+  const res = await trx
+    .updateTable("reports")
+    .set({ raw: tombstone, mail_from: null, subject: null })
+    .where("id", "=", sql<number>`any(${[...reportIds]}::bigint[])`)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** The reporter records lose name, address and organisation; their kind and the reports' links stay. */
+export async function anonymiseReporters(trx: Trx, reporterIds: readonly number[]) {
+  if (reporterIds.length === 0) return 0;
+  const res = await trx
+    .updateTable("reporters")
+    .set({ email: null, name: null, org: null })
+    .where("id", "=", sql<number>`any(${[...reporterIds]}::bigint[])`)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Messages to or from the address, or to those reporters: text and addresses replaced. */
+export async function redactMessages(
+  trx: Trx,
+  subject: string,
+  reporterIds: readonly number[],
+  note: string,
+) {
+  const s = lower(subject);
+  const res = await trx
+    .updateTable("messages")
+    .set({ body: note, subject: "[erased]", from_address: null, to_addresses: [] })
+    .where((eb) =>
+      eb.or([
+        eb(sql`lower(from_address)`, "=", s),
+        eb(sql<boolean>`${s} = any(select lower(x) from unnest(to_addresses) x)`, "=", true),
+        eb("reporter_id", "=", sql<number>`any(${[...reporterIds]}::bigint[])`),
+      ]),
+    )
+    .where("state", "in", ["sent", "failed", "received"])
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }

@@ -40,6 +40,8 @@ import type { Pipeline } from "./pipeline.ts";
 import { loadPolicyProfiles, PolicyProfileError } from "./policy/load.ts";
 import type { PolicyProfile } from "./policy/schema.ts";
 import { portalWeb } from "./portal/routes.ts";
+import { startRetentionWorker } from "./privacy/purge.ts";
+import { retentionOf } from "./privacy/retention.ts";
 import { privacyApi } from "./privacy/routes.ts";
 import { createResolver, type Resolver } from "./resolution/resolver.ts";
 import { type App, buildServer, type Routes, type Services } from "./server.ts";
@@ -226,6 +228,7 @@ export async function registerWorkers(ctx: WorkerContext): Promise<(() => Promis
     await startCaseWorkers(ctx),
     await startMeasureWorkers(ctx),
     await startMessageWorkers(ctx),
+    startRetentionWorker(ctx.conn.db, retentionOf(ctx.services.config.retention), ctx.log),
   ];
   if (ctx.resolver) stops.push(await startReresolveWorker(ctx, ctx.resolver));
   return stops;

@@ -26,6 +26,7 @@ interface StartOptions {
   demo?: boolean;
   senderProfiles?: string;
   referenceDomains?: string;
+  retention?: string;
   smtpName?: string;
   smtpConnectionsPerMinute?: string;
   smtpMessagesPerMinute?: string;
@@ -98,6 +99,10 @@ program
   .option("--relay <url>", "SMTP relay for outgoing mail: smtp://user:pass@host:port or smtps://…")
   .option("--public-url <url>", "where people reach the portal, for links in messages")
   .option("--templates <dir>", "folder of your own message templates (docs/messages.md)")
+  .option(
+    "--retention <terms>",
+    "how long personal data is kept: kind=days,brand.kind=days (docs/privacy.md)",
+  )
   .action(async (opts: StartOptions, cmd: Command) => {
     const { config, log } = setup(cmd, "info", {
       http: opts.http,
@@ -106,6 +111,7 @@ program
       demo: opts.demo,
       senderProfiles: opts.senderProfiles,
       referenceDomains: opts.referenceDomains,
+      retention: opts.retention,
       smtpName: opts.smtpName,
       smtpConnectionsPerMinute: opts.smtpConnectionsPerMinute,
       smtpMessagesPerMinute: opts.smtpMessagesPerMinute,

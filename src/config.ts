@@ -6,6 +6,7 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { UserError } from "./errors.ts";
 import { LOG_FORMATS } from "./log.ts";
+import { parseRetention } from "./privacy/retention.ts";
 import { explainIssues } from "./validation.ts";
 
 const HostPort = z
@@ -170,6 +171,15 @@ export const ConfigSchema = z
     deadlineSweepSeconds: z.coerce.number().positive().default(15),
     /** Base URL of an RDAP service for the abuse contacts of addresses that are not ours; none: no lookups. */
     rdapUrl: z.url().optional(),
+    /** How long personal data is kept: `kind=days,brand.kind=days` (src/privacy/retention.ts, docs/privacy.md). */
+    retention: z
+      .string()
+      .max(10_000)
+      .optional()
+      .superRefine((v, ctx) => {
+        const r = parseRetention(v);
+        if (!r.ok) ctx.addIssue({ code: "custom", message: r.error });
+      }),
     /** A YAML file of sender profiles: how to read free-text layouts of particular senders (docs/intake.md). */
     senderProfiles: z.string().min(1).optional(),
     /** More domains whose links are references (documentation, lookups), never subjects. Comma-separated. */
@@ -242,6 +252,7 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag?: string; env: stri
   rdapUrl: { env: "ABUSEDESK_RDAP_URL" },
   senderProfiles: { flag: "--sender-profiles", env: "ABUSEDESK_SENDER_PROFILES" },
   referenceDomains: { flag: "--reference-domains", env: "ABUSEDESK_REFERENCE_DOMAINS" },
+  retention: { flag: "--retention", env: "ABUSEDESK_RETENTION" },
 };
 
 /** Defaults a command may set for itself (`start` logs at info, other commands at warn). */
@@ -285,6 +296,7 @@ export function loadConfig(
     rdapUrl: flags.rdapUrl ?? (fromEnv("rdapUrl") as string | undefined)?.trim(),
     senderProfiles: flags.senderProfiles ?? fromEnv("senderProfiles"),
     referenceDomains: flags.referenceDomains ?? fromEnv("referenceDomains"),
+    retention: flags.retention ?? fromEnv("retention"),
     signInRateAddress: flags.signInRateAddress ?? env.ABUSEDESK_SIGN_IN_RATE_ADDRESS,
     signInRateAccount: flags.signInRateAccount ?? env.ABUSEDESK_SIGN_IN_RATE_ACCOUNT,
     publicRate: flags.publicRate ?? env.ABUSEDESK_PUBLIC_RATE,

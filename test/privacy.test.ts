@@ -204,3 +204,65 @@ test("erasure: refused while the reports are evidence in open cases; otherwise t
   const verify = await runCli(["audit", "verify"], { DATABASE_URL: t.databaseUrl });
   assert.equal(verify.code, 0, verify.stderr);
 });
+
+test("the retention purge takes raw reports and messages past their term, never an open case's evidence or held data; dry run takes nothing", async () => {
+  const db = t.desk.services.db;
+  const old = new Date(Date.now() - 400 * 86_400_000);
+  // Every demo report is now 400 days old; those in open cases stay whatever their age.
+  await db.updateTable("reports").set({ received_at: old }).execute();
+  const submitted = await t.api("agent", "/api/v1/reports?brand=extin", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      xarf_version: "4.2.0",
+      report_id: "purge-me-1",
+      timestamp: new Date(Date.now() - 3_600_000).toISOString(),
+      reporter: { org: "Old Watchers", contact: "old@watchers.example", domain: "watchers.example" },
+      sender: { org: "Old Watchers", contact: "old@watchers.example", domain: "watchers.example" },
+      source_identifier: "198.51.100.78",
+      source_port: 23,
+      category: "connection",
+      type: "login_attack",
+    }),
+  });
+  assert.equal(submitted.status, 202);
+  const report = await json(submitted);
+  await db.updateTable("reports").set({ received_at: old }).where("id", "=", report.id).execute();
+  const purge = (...args: string[]) => runCli(["privacy", "purge", ...args], { DATABASE_URL: t.databaseUrl });
+
+  // Its case is open: nothing of it goes.
+  let run = await purge();
+  assert.equal(run.code, 0, run.stderr);
+  const raw = async () =>
+    (
+      await db.selectFrom("reports").select("raw").where("id", "=", report.id).executeTakeFirstOrThrow()
+    ).raw.toString();
+  assert.match(await raw(), /purge-me-1/);
+
+  for (const id of report.cases ?? [])
+    await t.api("agent", `/api/v1/cases/${id}/transitions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ to: "closed", reason: "handled" }),
+    });
+  run = await purge("--dry-run");
+  assert.match(run.stdout, /^would purge: [1-9]\d* raw reports/);
+  assert.match(await raw(), /purge-me-1/, "a dry run takes nothing");
+
+  // A brand's own longer term keeps its reports; then every brand's term takes them.
+  run = await purge("--retention", "extin.raw_reports=500");
+  assert.match(await raw(), /purge-me-1/);
+  run = await purge();
+  assert.match(run.stdout, /^purged: [1-9]\d* raw reports/);
+  assert.match(await raw(), /^purged on .*retention term ran out/);
+  const entry = await db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where("action", "=", "privacy.purge")
+    .executeTakeFirst();
+  assert.ok(entry, "the purge is audited");
+  assert.equal((await runCli(["audit", "verify"], { DATABASE_URL: t.databaseUrl })).code, 0);
+
+  assert.equal((await purge("--retention", "events=30")).code, 1);
+  assert.match((await purge("--retention", "events=30")).stderr, /"events" is not a kind of data/);
+});

@@ -6,6 +6,8 @@ import type { CliContext } from "../command.ts";
 import { UserError } from "../errors.ts";
 import { eraseSubject } from "./erase.ts";
 import { exportSubject } from "./export.ts";
+import { runPurge } from "./purge.ts";
+import { parseRetention } from "./retention.ts";
 
 export function privacyCommands(program: Command, cli: CliContext): void {
   const privacy = program.command("privacy").description("what the desk holds about a person");
@@ -42,6 +44,24 @@ export function privacyCommands(program: Command, cli: CliContext): void {
         const c = result.value;
         console.log(
           `erased: ${c.reporters} reporter records, ${c.reports} raw reports, ${c.messages} messages`,
+        );
+      });
+    });
+  privacy
+    .command("purge")
+    .description("take away personal data past its retention term now (the worker does it every hour)")
+    .option(
+      "--retention <terms>",
+      "kind=days,brand.kind=days (default: ABUSEDESK_RETENTION, else the defaults)",
+    )
+    .option("--dry-run", "count what would be taken, take nothing")
+    .action(async (opts: { retention?: string; dryRun?: boolean }, cmd: Command) => {
+      await cli.withDatabase(cmd, async (conn, _log, config) => {
+        const retention = parseRetention(opts.retention ?? config.retention);
+        if (!retention.ok) throw new UserError(retention.error);
+        const c = await runPurge(conn.db, retention.value, { dryRun: opts.dryRun === true });
+        console.log(
+          `${opts.dryRun ? "would purge" : "purged"}: ${c.raw_reports} raw reports, ${c.messages} messages, ${c.reporters} reporter records`,
         );
       });
     });

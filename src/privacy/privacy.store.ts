@@ -5,7 +5,7 @@
  */
 import { sql, type Transaction } from "kysely";
 import { type BrandScope, inBrandScope } from "../auth/scope.ts";
-import { FINISHED_CASE_STATES } from "../db/case-states.ts";
+import { FINISHED_CASE_STATES, FINISHED_STATES_SQL } from "../db/case-states.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
 
@@ -285,4 +285,80 @@ export async function redactMessages(
     .where("state", "in", ["sent", "failed", "received"])
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Retention purge: bounded batches; each batch one statement; a row already purged is not touched again.
+
+/** Rows one purge statement takes at most. */
+export const PURGE_BATCH = 1_000;
+
+/**
+ * Raw reports received before `cutoff` (of the brands named, or of every brand but `except` when `brands`
+ * is null), not yet purged, not evidence in an open case and not under an authority's hold: their bytes
+ * become the tombstone; SHA-256 and size stay. Returns how many.
+ */
+export async function purgeRawReports(
+  db: DB,
+  f: { cutoff: Date; brands: readonly string[] | null; except: readonly string[]; tombstone: Buffer },
+) {
+  const res = await sql<{ n: number }>`
+    with picked as (
+      select r.id from reports r
+      where r.received_at < ${f.cutoff}
+        and octet_length(r.raw) = r.size and r.size > 0
+        and ${f.brands === null ? sql`(r.brand_id is null or not (r.brand_id = any(${[...f.except]}::text[])))` : sql`r.brand_id = any(${[...f.brands]}::text[])`}
+        and not exists (
+          select 1 from events e join cases c on c.id = e.case_id
+          where e.report_id = r.id and c.state not in ${FINISHED_STATES_SQL})
+        and not exists (
+          select 1 from events e join data_holds h
+            on (h.case_id = e.case_id or h.customer_id = e.customer_id)
+          where e.report_id = r.id and h.released_at is null
+            and (h.held_until is null or h.held_until > now()))
+      order by r.id
+      limit ${PURGE_BATCH}
+      for update of r skip locked)
+    update reports set raw = ${f.tombstone}, mail_from = null, subject = null
+    where id in (select id from picked)
+    returning 1 as n`.execute(db);
+  return res.rows.length;
+}
+
+/** Messages finished before `cutoff` (sent, failed, received) lose their text and addresses. */
+export async function purgeMessages(
+  db: DB,
+  f: { cutoff: Date; brands: readonly string[] | null; except: readonly string[]; note: string },
+) {
+  const res = await sql<{ n: number }>`
+    with picked as (
+      select m.id from messages m
+      where m.created_at < ${f.cutoff}
+        and m.state in ('sent', 'failed', 'received')
+        and m.body is distinct from ${f.note}
+        and ${f.brands === null ? sql`(m.brand_id is null or not (m.brand_id = any(${[...f.except]}::text[])))` : sql`m.brand_id = any(${[...f.brands]}::text[])`}
+      order by m.id
+      limit ${PURGE_BATCH}
+      for update of m skip locked)
+    update messages set body = ${f.note}, subject = '[purged]', from_address = null, to_addresses = '{}'
+    where id in (select id from picked)
+    returning 1 as n`.execute(db);
+  return res.rows.length;
+}
+
+/** Reporters whose last report is older than `cutoff` lose name, address and organisation. */
+export async function purgeReporters(db: DB, cutoff: Date) {
+  const res = await sql<{ n: number }>`
+    with picked as (
+      select p.id from reporters p
+      where (p.email is not null or p.name is not null or p.org is not null)
+        and p.created_at < ${cutoff}
+        and not exists (select 1 from reports r where r.reporter_id = p.id and r.received_at >= ${cutoff})
+      order by p.id
+      limit ${PURGE_BATCH}
+      for update of p skip locked)
+    update reporters set email = null, name = null, org = null
+    where id in (select id from picked)
+    returning 1 as n`.execute(db);
+  return res.rows.length;
 }

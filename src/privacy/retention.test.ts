@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  DEFAULT_RETENTION_DAYS,
+  MAX_RETENTION_DAYS,
+  MAX_RETENTION_ENTRIES,
+  MIN_RETENTION_DAYS,
+  parseRetention,
+} from "./retention.ts";
+
+test("retention: defaults, every brand's terms and one brand's own", () => {
+  const none = parseRetention(undefined);
+  assert.ok(none.ok);
+  assert.equal(none.value.days("raw_reports", "extin"), DEFAULT_RETENTION_DAYS.raw_reports);
+  const r = parseRetention("raw_reports=90, x2com-be.raw_reports=30,messages=365");
+  assert.ok(r.ok);
+  assert.equal(r.value.days("raw_reports", "extin"), 90);
+  assert.equal(r.value.days("raw_reports", "x2com-be"), 30);
+  assert.equal(r.value.days("raw_reports", null), 90);
+  assert.equal(r.value.days("messages", "x2com-be"), 365);
+  assert.equal(r.value.days("reporters", "x2com-be"), DEFAULT_RETENTION_DAYS.reporters);
+  assert.deepEqual(r.value.brandsWithOwn("raw_reports"), ["x2com-be"]);
+});
+
+test("retention: what cannot be read is a sentence that says what to write", () => {
+  const bad = (text: string, re: RegExp) => {
+    const r = parseRetention(text);
+    assert.equal(r.ok, false, text);
+    if (!r.ok) assert.match(r.error, re);
+  };
+  bad("raw_reports", /is not kind=days or brand\.kind=days/);
+  bad("events=30", /"events" is not a kind of data; use raw_reports, messages, reporters/);
+  bad(`raw_reports=${MIN_RETENTION_DAYS - 1}`, /outside 7 to 3650 days/);
+  bad(`raw_reports=${MAX_RETENTION_DAYS + 1}`, /outside/);
+  bad(
+    Array.from({ length: MAX_RETENTION_ENTRIES + 1 }, () => "messages=30").join(","),
+    /more than 200 entries/,
+  );
+  bad("__proto__.raw_reports=30,x", /not kind=days/);
+  const proto = parseRetention("__proto__.raw_reports=30");
+  assert.equal(proto.ok, false, "brand names are lowercase letters, digits and dashes");
+});

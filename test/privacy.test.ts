@@ -245,6 +245,35 @@ test("the retention purge takes raw reports and messages past their term, never 
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ to: "closed", reason: "handled" }),
     });
+  // An authority's preservation order about the address holds its reports until it is released.
+  const order = await t.api("legal", "/api/v1/orders", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      authority: "police",
+      reference: "PL-2026-hold",
+      received_at: new Date().toISOString(),
+      legal_basis: "Sv art. 126ni",
+      subjects: ["198.51.100.78"],
+      requested: ["preserve_data"],
+      contact: "recherche@politie.example",
+    }),
+  });
+  assert.equal(order.status, 201, await order.clone().text());
+  const holds = (await json(order)).holds as { id: number }[];
+  assert.ok(holds.length >= 1, "the order holds data");
+  run = await purge();
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(await raw(), /purge-me-1/, "held data stays");
+  for (const h of holds) {
+    const released = await t.api("legal", `/api/v1/holds/${h.id}/release`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ reason: "investigation closed" }),
+    });
+    assert.equal(released.status, 200, await released.clone().text());
+  }
+
   run = await purge("--dry-run");
   assert.match(run.stdout, /^would purge: [1-9]\d* raw reports/);
   assert.match(await raw(), /purge-me-1/, "a dry run takes nothing");

@@ -211,35 +211,24 @@ export async function openCasesOfReports(trx: Trx, reportIds: readonly number[])
     .execute();
 }
 
-/** Holds (authority orders' preservation) not released that cover a case of these reports. */
+/**
+ * Active holds (an authority's preservation: not released, not past `held_until`) over an event: they
+ * name its case, its customer, or its subject (address, URL, domain, e-mail).
+ */
+const HOLD_OVER_EVENT = sql`h.released_at is null and (h.held_until is null or h.held_until > now())
+  and (h.case_id = e.case_id or h.customer_id = e.customer_id
+       or host(e.subject_ip) = any(h.subjects) or e.subject_url = any(h.subjects)
+       or e.subject_domain = any(h.subjects) or e.subject_email = any(h.subjects))`;
+
+/** Active holds over an event of these reports. */
 export async function holdsOverReports(trx: Trx, reportIds: readonly number[]) {
   if (reportIds.length === 0) return [];
-  return trx
-    .selectFrom("data_holds as h")
-    .select(["h.id", "h.order_id", "h.legal_basis"])
-    .where("h.released_at", "is", null)
-    .where((eb) =>
-      eb.or([
-        eb(
-          "h.case_id",
-          "in",
-          eb
-            .selectFrom("events")
-            .select("case_id")
-            .where("report_id", "=", sql<number>`any(${[...reportIds]}::bigint[])`),
-        ),
-        eb(
-          "h.customer_id",
-          "in",
-          eb
-            .selectFrom("events")
-            .select("customer_id")
-            .where("report_id", "=", sql<number>`any(${[...reportIds]}::bigint[])`),
-        ),
-      ]),
-    )
-    .limit(20)
-    .execute();
+  const res = await sql<{ id: number; order_id: number | null; legal_basis: string }>`
+    select distinct h.id, h.order_id, h.legal_basis
+    from data_holds h join events e on ${HOLD_OVER_EVENT}
+    where e.report_id = any(${[...reportIds]}::bigint[])
+    limit 20`.execute(trx);
+  return res.rows;
 }
 
 /** Replaces the raw bytes of reports by a tombstone; the SHA-256 and size of what was received stay. */
@@ -312,10 +301,8 @@ export async function purgeRawReports(
           select 1 from events e join cases c on c.id = e.case_id
           where e.report_id = r.id and c.state not in ${FINISHED_STATES_SQL})
         and not exists (
-          select 1 from events e join data_holds h
-            on (h.case_id = e.case_id or h.customer_id = e.customer_id)
-          where e.report_id = r.id and h.released_at is null
-            and (h.held_until is null or h.held_until > now()))
+          select 1 from events e join data_holds h on ${HOLD_OVER_EVENT}
+          where e.report_id = r.id)
       order by r.id
       limit ${PURGE_BATCH}
       for update of r skip locked)

@@ -34,6 +34,7 @@ import { measuresApi } from "./measures/routes.ts";
 import { createMessageNotifier } from "./messages/outbox.ts";
 import { messagesApi } from "./messages/routes.ts";
 import { buildMessageDeps, defaultPublicUrl, startMessageWorkers } from "./messages/setup.ts";
+import { statementsApi } from "./ntd/routes.ts";
 import { ordersApi } from "./orders/routes.ts";
 import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
@@ -60,6 +61,7 @@ export const ROUTES: Routes = {
     ordersApi,
     messagesApi,
     privacyApi,
+    statementsApi,
   ],
   web: [signInWeb, consoleWeb, portalWeb],
 };

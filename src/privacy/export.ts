@@ -15,6 +15,7 @@ import {
   casesOf,
   customersAbout,
   eventsAbout,
+  MAX_EXPORT_RAW_BYTES,
   MAX_EXPORT_RAW_REPORTS,
   MAX_EXPORT_ROWS_PER_KIND,
   messagesAbout,
@@ -62,6 +63,18 @@ export function buildExportZip(parts: ExportParts): { zip: Uint8Array; counts: R
   return { zip: zipSync(files, { level: 6 }), counts };
 }
 
+/** The reports whose raw bytes fit the export's bounds, in order (the rest are named in reports.json). */
+export function rawWithinBudget(reports: readonly { id: number | string; size: number }[]): number[] {
+  const ids: number[] = [];
+  let bytes = 0;
+  for (const r of reports.slice(0, MAX_EXPORT_RAW_REPORTS)) {
+    if (bytes + r.size > MAX_EXPORT_RAW_BYTES) break;
+    bytes += r.size;
+    ids.push(Number(r.id));
+  }
+  return ids;
+}
+
 /** Checks the subject a person asked about; undefined when it is fine, else what is wrong. */
 export function subjectProblem(subject: string): string | undefined {
   const s = subject.trim();
@@ -93,7 +106,7 @@ export async function exportSubject(
     casesOf(db, customerIds, scope),
     eventsAbout(db, s, customerIds, reportIds, scope),
     messagesAbout(db, s, reporterIds, customerIds, scope),
-    rawOf(db, reportIds.slice(0, MAX_EXPORT_RAW_REPORTS)),
+    rawOf(db, rawWithinBudget(reports)),
   ]);
   const madeAt = new Date().toISOString();
   const built = buildExportZip({

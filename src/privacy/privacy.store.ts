@@ -13,6 +13,8 @@ import type { Database } from "../db/schema.ts";
 export const MAX_EXPORT_ROWS_PER_KIND = 5_000;
 /** At most this many raw reports (their bytes) go into one export. */
 export const MAX_EXPORT_RAW_REPORTS = 500;
+/** At most this many bytes of raw reports go into one export (the ZIP is built in memory). */
+export const MAX_EXPORT_RAW_BYTES = 128 * 1024 * 1024;
 
 const lower = (s: string) => s.trim().toLowerCase();
 

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { rawWithinBudget } from "./export.ts";
+import { MAX_EXPORT_RAW_BYTES, MAX_EXPORT_RAW_REPORTS } from "./privacy.store.ts";
 import {
   DEFAULT_RETENTION_DAYS,
   MAX_RETENTION_DAYS,
@@ -39,4 +41,15 @@ test("retention: what cannot be read is a sentence that says what to write", () 
   bad("__proto__.raw_reports=30,x", /not kind=days/);
   const proto = parseRetention("__proto__.raw_reports=30");
   assert.equal(proto.ok, false, "brand names are lowercase letters, digits and dashes");
+});
+
+test("the export's raw reports stop at their count and byte bounds", () => {
+  const small = Array.from({ length: MAX_EXPORT_RAW_REPORTS + 5 }, (_, i) => ({ id: i + 1, size: 10 }));
+  assert.equal(rawWithinBudget(small).length, MAX_EXPORT_RAW_REPORTS);
+  const big = [
+    { id: 1, size: MAX_EXPORT_RAW_BYTES - 100 },
+    { id: 2, size: 200 },
+    { id: 3, size: 10 },
+  ];
+  assert.deepEqual(rawWithinBudget(big), [1]);
 });

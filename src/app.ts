@@ -34,7 +34,8 @@ import { measuresApi } from "./measures/routes.ts";
 import { createMessageNotifier } from "./messages/outbox.ts";
 import { messagesApi } from "./messages/routes.ts";
 import { buildMessageDeps, defaultPublicUrl, startMessageWorkers } from "./messages/setup.ts";
-import { statementsApi } from "./ntd/routes.ts";
+import { noticeWeb } from "./ntd/form.ts";
+import { noticesApi, statementsApi } from "./ntd/routes.ts";
 import { ordersApi } from "./orders/routes.ts";
 import type { ParseContext } from "./parsers/types.ts";
 import type { Pipeline } from "./pipeline.ts";
@@ -62,8 +63,9 @@ export const ROUTES: Routes = {
     messagesApi,
     privacyApi,
     statementsApi,
+    noticesApi,
   ],
-  web: [signInWeb, consoleWeb, portalWeb],
+  web: [signInWeb, consoleWeb, portalWeb, noticeWeb],
 };
 
 /** What the worker role's parts get. */

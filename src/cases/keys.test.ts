@@ -19,11 +19,11 @@ const ev = (over: Partial<ResolvedEvent>): ResolvedEvent => ({
   ...over,
 });
 
-test("subject keys: abuse per customer, NTD per URL, authority per order", () => {
+test("subject keys: abuse per customer, NTD per notice and URL, authority per order", () => {
   assert.equal(subjectKeyOf(ev({})), WHOLE_CUSTOMER);
   assert.equal(
     subjectKeyOf(ev({ kind: "ntd", subject: { url: "http://x/1", ip: "192.0.2.1" } })),
-    "url:http://x/1",
+    "report:7:url:http://x/1",
   );
   assert.equal(subjectKeyOf(ev({ kind: "authority" })), "report:7");
 });

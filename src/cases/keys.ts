@@ -3,8 +3,8 @@
  * unit of work:
  * - abuse: one case per customer and category; the hosts, URLs and addresses are the case's subjects,
  *   so ten thousand Shadowserver rows about one customer's hosts become one case listing the hosts;
- * - ntd: one case per notice target (the URL, else the domain, ...): each piece of content has its own
- *   procedure (forward, 14 days, decision);
+ * - ntd: one case per notice and target (the URL, else the domain, ...): each piece of content in each
+ *   notice has its own procedure (forward, 14 days, decision);
  * - authority: one case per order (its report), because every order has its own legal term.
  */
 import type { ResolvedEvent } from "../pipeline.ts";
@@ -37,9 +37,10 @@ export function subjectOf(e: Pick<ResolvedEvent, "subject" | "kind">): SubjectRe
 
 export function subjectKeyOf(e: Pick<ResolvedEvent, "kind" | "subject" | "report_id">): string {
   if (e.kind === "authority") return `report:${e.report_id}`;
+  // One case per notice and location: each has its own procedure (src/ntd/), even for the same URL.
   if (e.kind === "ntd") {
     const s = subjectOf(e);
-    return s ? `${s.kind}:${s.value}` : WHOLE_CUSTOMER;
+    return s ? `report:${e.report_id}:${s.kind}:${s.value}` : `report:${e.report_id}`;
   }
   return WHOLE_CUSTOMER;
 }

@@ -16,6 +16,7 @@ import * as breadth from "./migrations/0008_breadth.ts";
 import * as messages from "./migrations/0010_messages.ts";
 import * as measures from "./migrations/0011_measures.ts";
 import * as firsthour from "./migrations/0012_firsthour.ts";
+import * as ntd from "./migrations/0013_ntd.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -56,6 +57,7 @@ export const migrations: Record<string, Migration> = {
   "0010_messages": messages,
   "0011_measures": measures,
   "0012_firsthour": firsthour,
+  "0013_ntd": ntd,
 };
 
 export function redact(url: string): string {

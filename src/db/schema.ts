@@ -63,6 +63,10 @@ export interface ReportersTable {
   kind: Generated<"person" | "feed" | "trusted_flagger" | "authority">;
   trusted: Generated<boolean>;
   created_at: Timestamp;
+  /** Added by 0013_ntd: misuse of the notice mechanism (DSA art. 23). */
+  notices_warned_at: NullableTimestamp;
+  notices_suspended_until: NullableTimestamp;
+  notices_suspension_reason: string | null;
 }
 
 export interface ReportsTable {
@@ -170,8 +174,10 @@ export interface CasesTable {
   gag: Generated<boolean>;
   /** Added by 0008_breadth: category `other` until a person says what it is (set on insert by a trigger). */
   needs_classification: Generated<boolean>;
-  /** Added by 0011_measures: 0 authority orders, 1 escalated cases, 2 the rest (generated; the queue's first key). */
+  /** 0 authority orders, 1 escalated cases, 2 a trusted flagger's notices (`lead`), 3 the rest (generated; the queue's first key). */
   queue_rank: ColumnType<number, never, never>;
+  /** Added by 0013_ntd: a trusted flagger's notice, ahead of the rest (DSA art. 22). */
+  lead: Generated<boolean>;
 }
 
 export interface EventsTable {
@@ -599,8 +605,108 @@ export interface MessageTables {
   portal_tokens: PortalTokensTable;
 }
 
+/** 0013_ntd: notice-and-takedown (src/ntd/). */
+export interface NoticesTable {
+  id: Id;
+  reference: string;
+  brand_id: string;
+  report_id: number;
+  channel: "form" | "api" | "mail";
+  reporter_id: number | null;
+  notifier_name: string | null;
+  notifier_email: string | null;
+  notifier_role: string | null;
+  interest: string | null;
+  legal_ground: string | null;
+  category: string;
+  explanation: string | null;
+  locations: string[];
+  unresolved: Generated<string[]>;
+  good_faith: Generated<boolean>;
+  anonymous: Generated<boolean>;
+  trusted: Generated<boolean>;
+  missing: Generated<string[]>;
+  language: Generated<string>;
+  received_at: Timestamp;
+  completed_at: NullableTimestamp;
+  created_by: string;
+  created_by_user: number | null;
+}
+
+export interface NoticeFilesTable {
+  id: Id;
+  notice_id: number;
+  filename: string;
+  declared_type: string | null;
+  size: number;
+  sha256: string;
+  data: Buffer | null;
+  created_at: Timestamp;
+}
+
+export interface NtdProceduresTable {
+  case_id: number;
+  notice_id: number;
+  location: string;
+  state: "received" | "incomplete" | "assessment" | "forwarded" | "reaction_forwarded" | "decided" | "lapsed";
+  state_since: Timestamp;
+  forwarded_at: NullableTimestamp;
+  reaction: string | null;
+  reaction_at: NullableTimestamp;
+  rebuttal: string | null;
+  rebuttal_at: NullableTimestamp;
+  decision: "upheld" | "to_court" | "rejected" | null;
+  decision_basis: "manifest" | "law" | "order" | "terms" | "assessment" | null;
+  decision_reason: string | null;
+  decision_ground: Json | null;
+  manifestly_unfounded: Generated<boolean>;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+  decided_by_user: number | null;
+  action_id: number | null;
+}
+
+export interface NtdComplaintsTable {
+  id: Id;
+  case_id: number;
+  notice_id: number;
+  complainant: "notifier" | "customer";
+  channel: "portal" | "api" | "mail";
+  text: string;
+  received_at: Timestamp;
+  due_at: Timestamp;
+  recorded_by: string;
+  outcome: "upheld" | "reversed" | "modified" | null;
+  outcome_reason: string | null;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+  decided_by_user: number | null;
+}
+
+export interface CaseThreatsTable {
+  case_id: number;
+  flagged_at: Timestamp;
+  flagged_by: string;
+  flagged_by_user: number | null;
+  reason: string;
+  informed_at: NullableTimestamp;
+  informed_by: string | null;
+  informed_by_user: number | null;
+  authority: string | null;
+  authority_reference: string | null;
+}
+
+export interface NtdTables {
+  notices: NoticesTable;
+  notice_files: NoticeFilesTable;
+  ntd_procedures: NtdProceduresTable;
+  ntd_complaints: NtdComplaintsTable;
+  case_threats: CaseThreatsTable;
+}
+
 export interface Database
   extends IntakeTables,
+    NtdTables,
     InventoryTables,
     CaseTables,
     ClassificationTables,

@@ -10,6 +10,7 @@ import { classifyParsed } from "../classification/intake.ts";
 import type { Database } from "../db/schema.ts";
 import { insertEvents, unstorableReason } from "../events/event.store.ts";
 import { recogniseConversation } from "../messages/inbound.ts";
+import { noticeFromMail } from "../ntd/notices.ts";
 import { isParseFailure, type ParseHint, type ParseOutcome, parseReport } from "../parsers/index.ts";
 import { settleTimes } from "../parsers/times.ts";
 import type { ParsedEvent } from "../parsers/types.ts";
@@ -223,6 +224,22 @@ async function processLocked(
     events,
     { resolved, caseIds },
   );
+  // A notice about content enters the NTD procedure in this transaction (src/ntd/notices.ts).
+  if (events.some((e) => e.kind === "ntd"))
+    await noticeFromMail(
+      trx,
+      { policies: services.policies, messages: services.messages },
+      {
+        reportId: id,
+        channel: report.channel,
+        brand: report.brand_id,
+        receivedAt: report.received_at,
+        reporterId,
+        reporter: parsed.reporter,
+        events,
+        caseIds,
+      },
+    );
   const cases = caseIds.filter((c): c is number => c !== null);
   return {
     id,

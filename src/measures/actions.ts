@@ -501,6 +501,57 @@ export async function cancelAction(
   });
 }
 
+/**
+ * Takes back a step inside the caller's transaction (a complaint reversed the decision behind it): a
+ * measure that was done is undone, one not yet carried out is cancelled. `calls` gets the call to send.
+ */
+export async function withdrawActionOn(
+  trx: Trx,
+  deps: MeasureDeps,
+  actor: Actor,
+  kase: Case,
+  actionId: number,
+  reason: string,
+  calls: number[],
+): Promise<Result<"undone" | "cancelled" | "nothing">> {
+  const action = await lockAction(trx, actionId);
+  if (!action || action.case_id !== kase.id) return fail(404, `case ${kase.id} has no action ${actionId}`);
+  const facts = await factsOf(trx, action);
+  if (facts.state === "done") {
+    if (facts.undo) return ok("nothing");
+    const state = checkUndo(facts);
+    if (!state.ok) return state;
+    const call = await requestUndo(trx, deps, actor, kase, action, facts.calls.call, reason);
+    if (call.connector) calls.push(call.id);
+    return ok("undone");
+  }
+  if (["cancelled", "refused", "undone"].includes(facts.state)) return ok("nothing");
+  const state = checkCancel(facts);
+  if (!state.ok) return state;
+  await updateAction(trx, action.id, {
+    state: "cancelled",
+    closed_at: new Date(),
+    closed_by: actor.name,
+    closed_by_user: actor.userId,
+    closed_reason: reason,
+  });
+  const call = facts.calls.call;
+  if (call && call.state !== "done")
+    await updateCall(trx, call.id, {
+      state: "failed",
+      last_error: `cancelled by ${actor.name}: ${reason}`,
+      finished_at: new Date(),
+    });
+  await appendAudit(trx, {
+    actor: actor.name,
+    action: "case.action.cancel",
+    subjectType: "case",
+    subjectId: kase.id,
+    details: { action: action.id, step: action.step, from: action.state, reason },
+  });
+  return ok("cancelled");
+}
+
 /** Makes a failed call (or a failed undo) again, with the same idempotency key and the same body. */
 export async function retryAction(
   deps: MeasureDeps,

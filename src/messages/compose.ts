@@ -11,7 +11,7 @@
  */
 import { STEP_NOUNS, type Step } from "../policy/steps.ts";
 import type { MessageTemplate, TemplateData } from "./templates.ts";
-import { oneLine, renderTemplate } from "./templates.ts";
+import { NOTICE_VARIABLES, oneLine, renderTemplate } from "./templates.ts";
 import {
   categoryWords,
   deadlineWords,
@@ -313,9 +313,24 @@ export function reporterData(
     reply_due: extra.replyDue ? formatMoment(extra.replyDue, language, tz) : "",
     missing: report.missing.map((code) => ({ code, text: missingWords(code, language) })),
     step: extra.step ? stepWords(extra.step, language) : "",
+    ...noticeBlanks(),
   };
   if (extra.kase) data.case = caseData(brand, language, extra.kase);
   return data;
+}
+
+/**
+ * `notice.*`, `complaint.*` and `misuse.*` as blanks: a letter about a notice gets them from the part that
+ * decided it (src/ntd/), every other letter may test them (`{% if notice.reference %}`) and finds nothing.
+ */
+export function noticeBlanks(): TemplateData {
+  const out: Record<string, Record<string, unknown>> = Object.create(null);
+  for (const v of NOTICE_VARIABLES) {
+    const [group, field] = v.split(".") as [string, string];
+    out[group] ??= Object.create(null) as Record<string, unknown>;
+    out[group][field] = null;
+  }
+  return out;
 }
 
 function caseData(
@@ -382,6 +397,7 @@ export function customerData(
           note: extra.measure.note ? cleanForCustomer(extra.measure.note, marks, evidence.keepDomains) : "",
         }
       : { step: "", at: "", note: "" },
+    ...noticeBlanks(),
   };
   if (extra.reporter)
     data.reporter = {

@@ -22,6 +22,7 @@ import type {
   MeasureNotifier,
   OrderExecutedEvent,
 } from "../measures/notifier.ts";
+import { contextData, customerNoticeFacts } from "../ntd/facts.ts";
 import type { PolicyProfile } from "../policy/schema.ts";
 import { isStep, type Step } from "../policy/steps.ts";
 import { type LinkRequest, planPortalLink } from "../portal/links.ts";
@@ -412,6 +413,20 @@ export async function composeMessage(
     await failRow(trx, row, "gave_up", `there is no template ${template} in ${languages.join(", ")}`);
     return "failed";
   }
+  // A notice, complaint or misuse the deciding part put in the context; a customer's letter on an NTD case
+  // carries its notice (src/ntd/facts.ts says what the content provider may read of it).
+  const extra = contextData(ctx);
+  if (spec.party === "customer" && row.case_id && extra.notice === undefined) {
+    const notice = await customerNoticeFacts(
+      trx,
+      row.case_id,
+      chosen.language,
+      profile?.ntd.complaint_window_months ?? 6,
+    );
+    if (notice) extra.notice = notice;
+  }
+  for (const [key, value] of Object.entries(extra))
+    result.data[key] = { ...(result.data[key] as object | undefined), ...(value as object) };
   const text = composeText(chosen, result.data, result.reference);
   cache.composed({
     id: row.id,
@@ -1024,6 +1039,40 @@ export function createMessageNotifier(deps: MessageDeps): MeasureNotifier {
 }
 
 export { settle as composeAndSettle };
+
+/**
+ * A message another part of the desk decides (a notice's acknowledgement, a decision, a complaint's
+ * outcome): written in the caller's transaction and composed at once, so that it goes if and only if the
+ * decision commits. `context` carries what its template needs beyond the case and report.
+ */
+export async function queueMessage(
+  trx: Trx,
+  deps: MessageDeps,
+  i: {
+    party: MessageParty;
+    brandId: string;
+    caseId: number | null;
+    reportId?: number | null;
+    reporterId?: number | null;
+    template: string;
+    language?: Language | null;
+    to?: string[];
+    context: Record<string, unknown>;
+    actor: string;
+  },
+): Promise<number | undefined> {
+  const brand = await brandRow(trx, i.brandId);
+  const id = await writeIntent(trx, { ...i, domain: domainOf(brand?.abuse_address) });
+  if (id === undefined) return undefined;
+  const row = await trx
+    .selectFrom("messages")
+    .selectAll()
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  await settle(trx, deps, row);
+  return id;
+}
 
 /** Sends a failed or held message again (the same message, the same Message-ID). */
 export async function retryMessage(

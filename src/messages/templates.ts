@@ -23,6 +23,37 @@ import type { MessageParty } from "../db/schema.ts";
 import { STANDARD_DEADLINES } from "../policy/schema.ts";
 import type { Language } from "./vocabulary.ts";
 
+/** Variables of notices, complaints and misuse (src/ntd/: notices.ts and facts.ts supply them). */
+export const NOTICE_VARIABLES = [
+  "notice.reference",
+  "notice.category",
+  "notice.location",
+  "notice.locations",
+  "notice.unresolved",
+  "notice.legal_ground",
+  "notice.explanation",
+  "notice.missing",
+  "notice.completeness_due",
+  "notice.reaction",
+  "notice.rebuttal_due",
+  "notice.decision",
+  "notice.decision_text",
+  "notice.reason",
+  "notice.ground",
+  "notice.automated",
+  "notice.contact",
+  "notice.redress",
+  "complaint.number",
+  "complaint.received_at",
+  "complaint.outcome",
+  "complaint.outcome_text",
+  "complaint.reason",
+  "misuse.kind",
+  "misuse.until",
+  "misuse.count",
+  "misuse.source",
+] as const;
+
 /** Variables every template may use. */
 const COMMON = ["brand.name", "brand.abuse_address", "brand.reference", "language", "today"] as const;
 /** What a reporter may be told: their report and its cases' references, never who the customer is. */
@@ -53,6 +84,7 @@ const CUSTOMER_CASE = [
   "step",
   "decided_by_person",
   "portal_url",
+  ...NOTICE_VARIABLES,
 ] as const;
 /** Only for a brand whose profile passes the reporter's identity to the customer (`always`). */
 export const REPORTER_IDENTITY = ["reporter.name", "reporter.email", "reporter.org"] as const;
@@ -136,6 +168,44 @@ export const TEMPLATE_SPECS = {
     variables: [...COMMON, ...CUSTOMER_CASE, ...MEASURE],
     about: "the measure was lifted",
   },
+  notice_received: {
+    party: "reporter",
+    variables: [...COMMON, ...REPORT, ...NOTICE_VARIABLES],
+    about:
+      "acknowledgement of a notice (DSA art. 16(4)): its reference, what it lacks, the link to follow it",
+  },
+  notice_reaction: {
+    party: "reporter",
+    variables: [...COMMON, ...REPORT, ...CASE, ...NOTICE_VARIABLES],
+    about:
+      "the content provider's reaction to a notice, forwarded to the notifier, with the term for a rebuttal",
+  },
+  notice_decision: {
+    party: "reporter",
+    variables: [...COMMON, ...REPORT, ...CASE, ...NOTICE_VARIABLES],
+    about: "the decision on a notice with its reasons and redress (DSA art. 16(5))",
+  },
+  notice_decision_customer: {
+    party: "customer",
+    variables: [...COMMON, ...CUSTOMER_CASE],
+    about:
+      "the decision on a notice about the customer's content, with its reasons and redress (DSA art. 17)",
+  },
+  complaint_outcome: {
+    party: "reporter",
+    variables: [...COMMON, ...REPORT, ...CASE, ...NOTICE_VARIABLES],
+    about: "the outcome of the notifier's complaint about a decision (DSA art. 20(5))",
+  },
+  complaint_outcome_customer: {
+    party: "customer",
+    variables: [...COMMON, ...CUSTOMER_CASE],
+    about: "the outcome of the customer's complaint about a decision (DSA art. 20(5))",
+  },
+  notifier_misuse: {
+    party: "reporter",
+    variables: [...COMMON, ...REPORT, ...NOTICE_VARIABLES],
+    about: "warning or suspension of a notifier whose notices are manifestly unfounded (DSA art. 23(2))",
+  },
   order_confirmation: {
     party: "authority",
     variables: [...COMMON, ...ORDER],
@@ -157,7 +227,7 @@ export function isKnownTemplate(name: string): name is TemplateName {
 
 /** An operator's own template (named by a profile) may use what the built-in ones of its party use. */
 const PARTY_VARIABLES: Readonly<Record<MessageParty, readonly string[]>> = {
-  reporter: [...COMMON, ...REPORT, ...CASE, "missing", "step"],
+  reporter: [...COMMON, ...REPORT, ...CASE, "missing", "step", ...NOTICE_VARIABLES],
   customer: [...COMMON, ...CUSTOMER_CASE, ...MEASURE],
   authority: [...COMMON, ...ORDER],
   other: [...COMMON, ...CASE, ...ESCALATION],
@@ -359,6 +429,9 @@ export const SAMPLE_ITEMS: Readonly<Record<string, unknown>> = {
   "report.subjects": ["192.0.2.1"],
   subjects: ["192.0.2.1"],
   "order.actions": [{ case: "Brand abuse #1", step: "suspending the service", done_at: "1 January 2026" }],
+  "notice.locations": ["https://example.com/page"],
+  "notice.unresolved": ["https://elsewhere.example/page"],
+  "notice.missing": ["your name"],
 };
 
 /** Data for a trial render: every name filled in (true for flags, examples for lists). */

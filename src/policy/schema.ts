@@ -23,6 +23,13 @@ export const STANDARD_DEADLINES = [
   "ntd_customer_reaction",
   "notice_of_default_compliance",
   "authority_order",
+  // Notice-and-takedown (src/ntd/): the notifier's term to complete a notice, the desk's to assess it,
+  // the notifier's term for a rebuttal, the desk's to handle an art. 20 complaint, and the art. 18 report.
+  "ntd_completeness",
+  "ntd_assessment",
+  "ntd_notifier_rebuttal",
+  "ntd_complaint",
+  "threat_to_life_report",
 ] as const;
 export type StandardDeadline = (typeof STANDARD_DEADLINES)[number];
 
@@ -99,6 +106,58 @@ const DeadlinesSchema = z.strictObject({
   extra: z.array(ExtraDeadlineSchema).default([]),
 });
 export type DeadlinesConfig = z.output<typeof DeadlinesSchema>;
+
+/** The notice-and-takedown procedure's terms and thresholds (docs/ntd.md); each has a default. */
+export const DEFAULT_NTD = {
+  completeness: {
+    term: { count: 5, unit: "working_days" },
+    source: "NTD code: the notifier is asked for what the notice lacks (DHPA model: 5 working days)",
+  },
+  assessment: {
+    term: { count: 2, unit: "working_days" },
+    source: "DSA art. 16(6): timely; DHPA model: 2 working days",
+  },
+  trusted_assessment: {
+    term: { count: 1, unit: "working_days" },
+    source: "DSA art. 22: a trusted flagger's notice without undue delay",
+  },
+  rebuttal: {
+    term: { count: 14, unit: "calendar_days" },
+    source: "NTD procedure: the notifier may answer the reaction within 14 days",
+  },
+  complaint: {
+    term: { count: 10, unit: "working_days" },
+    source: "DSA art. 20(4): a complaint is handled timely",
+  },
+} as const;
+
+const NtdSchema = z.strictObject({
+  completeness: DeadlineRuleSchema.prefault(DEFAULT_NTD.completeness),
+  assessment: DeadlineRuleSchema.prefault(DEFAULT_NTD.assessment),
+  trusted_assessment: DeadlineRuleSchema.prefault(DEFAULT_NTD.trusted_assessment),
+  rebuttal: DeadlineRuleSchema.prefault(DEFAULT_NTD.rebuttal),
+  complaint: DeadlineRuleSchema.prefault(DEFAULT_NTD.complaint),
+  /** How long after a decision its parties may complain (DSA art. 20(1): at least six months). */
+  complaint_window_months: z.number().int().min(6, "DSA art. 20(1) gives at least six months").default(6),
+  /** DSA art. 23(2): a notifier whose notices are manifestly unfounded is warned, then suspended. */
+  misuse: z
+    .strictObject({
+      window_days: z.number().int().positive().default(365),
+      warn_after: z.number().int().positive().default(3),
+      suspend_after: z.number().int().positive().default(5),
+      suspension_days: z.number().int().positive().default(90),
+      source: text.default("DSA art. 23(2); the brand's NTD procedure"),
+    })
+    .refine((m) => m.suspend_after >= m.warn_after, {
+      message: "suspend_after must not be below warn_after: art. 23 suspends only after a warning",
+    })
+    .prefault({}),
+  /** The brand's NTD procedure, cited by the procedure's steps; left out: the fallback rule's first clause. */
+  clause: ClauseSchema.optional(),
+});
+export type NtdPolicy = z.output<typeof NtdSchema>;
+/** The terms of a brand without a profile. */
+export const DEFAULT_NTD_POLICY: NtdPolicy = NtdSchema.parse({});
 
 /**
  * How a lasting measure ends (SPEC C10): lifted when an agent confirms the customer complied, and/or
@@ -275,6 +334,8 @@ export const PolicyProfileSchema = z
     measures: MeasuresSchema.prefault({}),
     /** Who gets which message (docs/messages.md). */
     messages: MessagesPolicySchema.prefault({}),
+    /** Notice-and-takedown terms and misuse thresholds (docs/ntd.md). */
+    ntd: NtdSchema.prefault({}),
     rules: z.array(RuleSchema),
     fallback: FallbackSchema,
   })
@@ -311,6 +372,7 @@ export const PolicyProfileSchema = z
         });
     });
     checkClause(profile.reporter_identity.clause, ["reporter_identity", "clause"]);
+    checkClause(profile.ntd.clause, ["ntd", "clause"]);
     const seenRules = new Set<string>();
     const checkRule = (rule: PolicyRule | FallbackRule, path: (string | number)[]) => {
       if (seenRules.has(rule.id))

@@ -33,7 +33,8 @@ export interface LinkRequest {
   brandId: string;
   customerId?: string | null;
   reportId?: number | null;
-  messageId: number;
+  /** The message the link was made for; null for one shown on a page (the notice form's answer). */
+  messageId: number | null;
   language: string;
   days: number;
   now?: Date;

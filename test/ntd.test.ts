@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import nodemailer from "nodemailer";
 import { statementProblems } from "../src/ntd/statements.ts";
-import { json, startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
+import { startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
 import { assertNoReporterIdentity } from "./leaks.ts";
 import { type Recorder, startRecorder } from "./recorder.ts";
 
@@ -94,6 +94,31 @@ async function notice(ref: string | number) {
 
 let reference = "";
 let caseId = 0;
+let followLink = "";
+
+/** A portal session opened with a link from a message, as a browser without JavaScript uses it. */
+async function portal(link: string) {
+  const opened = await fetch(link, { redirect: "manual" });
+  assert.equal(opened.status, 303, "the link opens a session");
+  const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const page = async () => {
+    const res = await fetch(`${t.baseUrl}/portal/?lang=nl`, { headers: { cookie } });
+    assert.equal(res.status, 200);
+    return res.text();
+  };
+  const post = async (path: string, fields: Record<string, string>) => {
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page())?.[1] ?? "";
+    return fetch(`${t.baseUrl}${path}`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: csrf, lang: "nl", ...fields }),
+      redirect: "manual",
+    });
+  };
+  return { page, post };
+}
+
+const linkIn = (text: string) => /https?:\/\/\S+\/portal\/t\/[A-Za-z0-9_-]+/.exec(text)?.[0] ?? "";
 
 test("the public form: NL and EN, labelled, without script; a browser's multipart post answers with a reference", async () => {
   const page = await fetch(`${t.baseUrl}/notice/extin`);
@@ -166,7 +191,12 @@ test("the notifier is acknowledged (art. 16(4)) with the reference and a link to
     "the acknowledgement",
   );
   assert.match(ack.subject, /Uw melding NTD-/);
-  assert.match(ack.text, /\/portal\/t\//, "a link to follow it");
+  followLink = linkIn(ack.text);
+  assert.ok(followLink, "a link to follow it");
+  const follow = await portal(followLink);
+  const page = await follow.page();
+  assert.match(page, new RegExp(reference));
+  assert.match(page, /wordt beoordeeld/, "its state");
   assert.match(ack.text, /elders\.example/);
 });
 
@@ -229,13 +259,18 @@ test("the content provider's reaction by mail is forwarded to the notifier witho
   assert.ok(!/Webwinkel Tulp/i.test(reaction.text), "the notifier is not told who the provider is");
   assert.ok(!reaction.text.includes(CUSTOMER));
 
-  const rebutted = await ok(
-    await api("agent", `/api/v1/notices/${reference}/steps`, {
-      step: "rebuttal",
-      text: "Een beeldbank heeft deze foto nooit in licentie gehad; ik heb de foto nooit aan een beeldbank gegeven.",
-    }),
-  );
-  assert.match(rebutted.procedures[0].rebuttal, /beeldbank/);
+  // The notifier rebuts on the page the acknowledgement's link opens.
+  const follow = await portal(followLink);
+  const page = await follow.page();
+  assert.match(page, /beeldbank/, "the reaction is shown to the notifier");
+  assert.match(page, /action="\/portal\/notice\/rebuttal"/);
+  const sent = await follow.post("/portal/notice/rebuttal", {
+    case: String(caseId),
+    text: "Een beeldbank heeft deze foto nooit in licentie gehad; ik heb de foto nooit aan een beeldbank gegeven.",
+  });
+  assert.equal(sent.status, 303, await sent.text());
+  const rebutted = await notice(reference);
+  assert.match(rebutted.procedures[0].rebuttal, /nooit in licentie/);
 });
 
 test("deciding needs the approve permission; upheld removes the content with a statement of reasons to both parties", async () => {
@@ -419,6 +454,42 @@ test("to_court: with both parties' consent they are put in touch; rejected: the 
     "rejection",
   );
   assert.match(toCustomerB.text, /afgewezen/);
+
+  // The notifier complains through the portal (art. 20: the notifier may too).
+  const decided = await relay.waitFor(
+    (m) =>
+      m.to.includes("kees.bakker@example.net") &&
+      /Besluit over uw melding/.test(m.subject) &&
+      m.text.includes(b.reference),
+    20_000,
+    "the rejection to the notifier",
+  );
+  const follow = await portal(linkIn(decided.text));
+  assert.match(await follow.page(), /action="\/portal\/notice\/complaint"/);
+  const complained = await follow.post("/portal/notice/complaint", {
+    case: String(rejected.procedures[0].case_id),
+    text: "Het bericht noemt mij bij naam en beschuldigt mij van fraude; dat is geen mening.",
+  });
+  assert.equal(complained.status, 303, await complained.text());
+  const withComplaint = await notice(b.id);
+  assert.equal(withComplaint.complaints.length, 1);
+  assert.equal(withComplaint.complaints[0].complainant, "notifier");
+  assert.equal(withComplaint.complaints[0].channel, "portal");
+  assert.match(await follow.page(), /wordt behandeld door iemand die het besluit niet nam/);
+  // The customer sees the decision in its portal and may complain there as well.
+  const cust = await portal(linkIn(toCustomerB.text));
+  const custPage = await cust.page();
+  assert.match(custPage, new RegExp(b.reference));
+  assertNoReporterIdentity(
+    custPage,
+    { name: "Kees Bakker", email: "kees.bakker@example.net" },
+    "customer portal",
+  );
+  const custComplaint = await cust.post(`/portal/cases/${rejected.procedures[0].case_id}/complaint`, {
+    text: "Wij willen dat het besluit wordt bevestigd en gemotiveerd.",
+  });
+  assert.equal(custComplaint.status, 303, await custComplaint.text());
+  assert.equal((await notice(b.id)).complaints.length, 2);
 });
 
 test("acting at once needs a manifest, legal or ordered basis with its ground", async () => {
@@ -468,14 +539,23 @@ test("an incomplete notice asks exactly what is missing, and is assessed once co
     supplied: { interest: "ik word genoemd" },
   });
   assert.equal(refused.status, 422, "still lacks the good-faith statement");
-  const done = await ok(
-    await api("agent", `/api/v1/notices/${a.id}/steps`, {
-      step: "complete",
-      supplied: { interest: "ik word genoemd", good_faith: true },
-    }),
-  );
+  // The notifier completes it on the page the request's link opens: only the missing fields are asked.
+  const follow = await portal(linkIn(ask.text));
+  const page = await follow.page();
+  assert.match(page, /name="good_faith"/);
+  assert.match(page, /name="interest"/);
+  assert.ok(!/name="explanation"/.test(page), "what is there is not asked again");
+  const half = await follow.post("/portal/notice/complete", { interest: "ik word genoemd" });
+  assert.equal(half.status, 422, "still lacks the good-faith statement");
+  const sent = await follow.post("/portal/notice/complete", {
+    interest: "ik word genoemd",
+    good_faith: "yes",
+  });
+  assert.equal(sent.status, 303, await sent.text());
+  const done = await notice(a.id);
   assert.equal(done.state, "assessment");
   assert.deepEqual(done.missing, []);
+  assert.equal(done.interest, "ik word genoemd");
 });
 
 test("a trusted flagger's notice leads the queue of NTD cases", async () => {

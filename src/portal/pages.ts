@@ -49,6 +49,7 @@ const WORDS = {
     solvedLabel: "Wat hebt u gedaan? (niet verplicht)",
     solvedButton: "Het probleem is opgelost",
     done: {
+      complaint: "Dank u, uw klacht is ontvangen. Iemand die het besluit niet nam, behandelt haar.",
       answer: "Dank u, uw antwoord is ontvangen.",
       upload: "Dank u, uw bestand is ontvangen.",
       solved: "Dank u, wij beoordelen of het probleem is opgelost.",
@@ -112,6 +113,8 @@ const WORDS = {
     solvedLabel: "What did you do? (optional)",
     solvedButton: "The problem is solved",
     done: {
+      complaint:
+        "Thank you, we have received your complaint. Someone who did not take the decision handles it.",
       answer: "Thank you, we have received your answer.",
       upload: "Thank you, we have received your file.",
       solved: "Thank you, we will check whether the problem is solved.",
@@ -195,7 +198,14 @@ type ReporterView = Awaited<ReturnType<typeof reporterView>>;
 
 export function customerPage(
   v: CustomerView,
-  ctx: { lang: PortalLanguage; csrf: string; done?: keyof (typeof WORDS)["en"]["done"]; error?: string },
+  ctx: {
+    lang: PortalLanguage;
+    csrf: string;
+    done?: keyof (typeof WORDS)["en"]["done"];
+    error?: string;
+    /** More sections (decisions on notices, src/ntd/portal.ts). */
+    extra?: string;
+  },
 ): string {
   const w = WORDS[ctx.lang];
   const tz = v.brand.timeZone;
@@ -274,11 +284,15 @@ ${hidden(ctx.csrf, ctx.lang)}
 ${flash}
 <p>${e(w.intro(v.customer.name))}</p>
 ${cases.length ? cases.join("\n") : `<p>${w.noCases}</p>`}
+${ctx.extra ?? ""}
 <p class="contact">${w.contact} <a href="mailto:${e(v.brand.abuseAddress)}">${e(v.brand.abuseAddress)}</a>.</p>`;
   return layout(ctx.lang, `${v.brand.name} · ${w.portal}`, body, { signedIn: true });
 }
 
-export function reporterPage(v: ReporterView, ctx: { lang: PortalLanguage }): string {
+export function reporterPage(
+  v: ReporterView,
+  ctx: { lang: PortalLanguage; extra?: string; done?: boolean; error?: string },
+): string {
   const w = WORDS[ctx.lang];
   const when = (d: Date) => formatMoment(d, ctx.lang as Language, v.brand.timeZone);
   const r = v.report;
@@ -310,6 +324,12 @@ ${cases}
 ${thread}`
     : ""
 }
+${ctx.extra ?? ""}
 <p class="contact">${w.contact} <a href="mailto:${e(v.brand.abuseAddress)}">${e(v.brand.abuseAddress)}</a>.</p>`;
-  return layout(ctx.lang, `${v.brand.name} · ${w.follow}`, body, { signedIn: true });
+  const flash = ctx.error
+    ? `<p class="error" role="alert">${e(ctx.error)}</p>\n`
+    : ctx.done
+      ? `<p class="ok" role="status">${ctx.lang === "nl" ? "Dank u, ontvangen." : "Thank you, received."}</p>\n`
+      : "";
+  return layout(ctx.lang, `${v.brand.name} · ${w.follow}`, flash + body, { signedIn: true });
 }

@@ -8,7 +8,18 @@ import { readFileSync } from "node:fs";
 import fastifyMultipart from "@fastify/multipart";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { measureDeps } from "../measures/actions.ts";
 import { attachmentDisposition } from "../messages/routes.ts";
+import type { NtdDeps } from "../ntd/notices.ts";
+import {
+  customerComplaint,
+  customerDecisions,
+  customerDecisionsSection,
+  notifierInput,
+  notifierSection,
+  notifierView,
+} from "../ntd/portal.ts";
+import { MAX_EXPLANATION_CHARS, MAX_SHORT_FIELD_CHARS, MAX_STATEMENT_CHARS } from "../ntd/procedure.ts";
 import { RateLimiter } from "../rate-limit.ts";
 import type { App, RouteModule } from "../server.ts";
 import { TOKEN_SHAPE } from "./links.ts";
@@ -38,6 +49,32 @@ export const PORTAL_LIMITS = {
 const STYLE = readFileSync(new URL("./style.css", import.meta.url), "utf8");
 
 const CaseParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const NoticeFormBody = z.object({
+  _csrf: z.string().max(200),
+  lang: z.string().max(5).optional(),
+  case: z.string().max(20).optional(),
+  text: z
+    .string()
+    .max(MAX_STATEMENT_CHARS * 2)
+    .optional(),
+  explanation: z
+    .string()
+    .max(MAX_EXPLANATION_CHARS * 2)
+    .optional(),
+  name: z
+    .string()
+    .max(MAX_SHORT_FIELD_CHARS * 2)
+    .optional(),
+  legal_ground: z
+    .string()
+    .max(MAX_SHORT_FIELD_CHARS * 2)
+    .optional(),
+  interest: z
+    .string()
+    .max(MAX_SHORT_FIELD_CHARS * 2)
+    .optional(),
+  good_faith: z.string().max(10).optional(),
+});
 const FormBody = z.object({
   _csrf: z.string().max(200),
   lang: z.string().max(5).optional(),
@@ -122,6 +159,11 @@ export const portalWeb: RouteModule = (app, services) => {
   };
 
   const deps = { policies };
+  const ntdDeps: NtdDeps = {
+    ...measureDeps(services),
+    pipeline: services.pipeline,
+    messages: services.messages,
+  };
 
   app.get(
     "/portal/style.css",
@@ -169,16 +211,55 @@ export const portalWeb: RouteModule = (app, services) => {
     if (!s) return reply;
     const lang = langOf(req, s.language);
     const q = req.query as { done?: unknown };
-    if (s.kind === "reporter")
-      return html(reply, 200, reporterPage(await reporterView(db, deps, s), { lang }));
-    const done = q.done === "answer" || q.done === "upload" || q.done === "solved" ? q.done : undefined;
+    if (s.kind === "reporter") return reporterAnswer(req, reply, s, lang, 200, { done: q.done === "notice" });
+    const done =
+      q.done === "answer" || q.done === "upload" || q.done === "solved" || q.done === "complaint"
+        ? q.done
+        : undefined;
     const view = await customerView(db, deps, s, lang);
     return html(
       reply,
       200,
-      customerPage(view, { lang, csrf: portalCsrf(req.cookies[PORTAL_COOKIE]!), ...(done ? { done } : {}) }),
+      customerPage(view, {
+        lang,
+        csrf: portalCsrf(req.cookies[PORTAL_COOKIE]!),
+        extra: await decisionsOf(req, s, lang, view.brand.timeZone),
+        ...(done ? { done } : {}),
+      }),
     );
   });
+
+  /** The reporter's page, with the notice it follows (src/ntd/portal.ts). */
+  const reporterAnswer = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    s: PortalSession,
+    lang: PortalLanguage,
+    status: number,
+    flash: { done?: boolean; error?: string },
+  ) => {
+    const view = await reporterView(db, deps, s);
+    const notice = s.reportId ? await notifierView(db, deps, s.reportId) : undefined;
+    const extra = notice
+      ? notifierSection(notice, lang, portalCsrf(req.cookies[PORTAL_COOKIE]!), view.brand.timeZone)
+      : "";
+    return html(reply, status, reporterPage(view, { lang, extra, ...flash }));
+  };
+
+  const decisionsOf = async (
+    req: FastifyRequest,
+    s: PortalSession,
+    lang: PortalLanguage,
+    timeZone: string,
+  ) =>
+    s.customerId
+      ? customerDecisionsSection(
+          await customerDecisions(db, deps, s.brandId, s.customerId),
+          lang,
+          portalCsrf(req.cookies[PORTAL_COOKIE]!),
+          timeZone,
+        )
+      : "";
 
   /** After a form: back to the page (PRG), or the page again with what went wrong. */
   const afterForm = async (
@@ -199,6 +280,7 @@ export const portalWeb: RouteModule = (app, services) => {
         lang,
         csrf: portalCsrf(req.cookies[PORTAL_COOKIE]!),
         error: result.error.message,
+        extra: await decisionsOf(req, s, lang, view.brand.timeZone),
       }),
     );
   };
@@ -234,6 +316,55 @@ export const portalWeb: RouteModule = (app, services) => {
       },
     );
   }
+
+  // Notices (src/ntd/portal.ts): the notifier completes, rebuts, complains; the customer complains.
+  for (const kind of ["complete", "rebuttal", "complaint"] as const) {
+    app.post(
+      `/portal/notice/${kind}`,
+      { schema: { hide: true }, preHandler: limited("forms") },
+      async (req, reply) => {
+        const s = await session(req, reply);
+        if (!s) return reply;
+        const body = NoticeFormBody.safeParse(req.body ?? {});
+        const lang = langOf(req, s.language);
+        if (!body.success || !checkCsrf(req, body.data._csrf)) return forbidden(reply, lang);
+        const fields = new Map(
+          Object.entries(body.data).filter((x): x is [string, string] => typeof x[1] === "string"),
+        );
+        const result = await notifierInput(ntdDeps, s, kind, fields);
+        if (result.ok) return reply.redirect(`/portal/?lang=${lang}&done=notice`, 303);
+        return reporterAnswer(req, reply, s, lang, result.error.status, { error: result.error.message });
+      },
+    );
+  }
+  app.post(
+    "/portal/cases/:id/complaint",
+    { schema: { hide: true }, preHandler: limited("forms") },
+    async (req, reply) => {
+      const s = await session(req, reply);
+      if (!s) return reply;
+      const params = CaseParams.safeParse(req.params);
+      const body = FormBody.safeParse(req.body ?? {});
+      const lang = langOf(req, s.language);
+      if (!body.success || !checkCsrf(req, body.data._csrf)) return forbidden(reply, lang);
+      if (!params.success)
+        return html(reply, 404, notice(lang, lang === "nl" ? "Niet gevonden" : "Not found", "—"));
+      const result = await customerComplaint(ntdDeps, s, params.data.id, body.data.text ?? "");
+      if (result.ok)
+        return reply.redirect(`/portal/?lang=${lang}&done=complaint#notice-case-${params.data.id}`, 303);
+      const view = await customerView(db, deps, s, lang);
+      return html(
+        reply,
+        result.error.status,
+        customerPage(view, {
+          lang,
+          csrf: portalCsrf(req.cookies[PORTAL_COOKIE]!),
+          error: result.error.message,
+          extra: await decisionsOf(req, s, lang, view.brand.timeZone),
+        }),
+      );
+    },
+  );
 
   // Uploads: multipart only here, with its limits.
   app.register(async (scope: App) => {

@@ -9,6 +9,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import nodemailer from "nodemailer";
+import { NOTICE_FORM_LIMITS } from "../src/ntd/form.ts";
+import { MAX_NOTICE_FILE_BYTES, MAX_NOTICE_FILES } from "../src/ntd/procedure.ts";
 import { statementProblems } from "../src/ntd/statements.ts";
 import { startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
 import { assertNoReporterIdentity } from "./leaks.ts";
@@ -697,4 +699,29 @@ test("transparency figures (arts. 15, 24) count what happened", async () => {
   assert.ok(r.complaints.reversed >= 1);
   assert.ok(r.misuse.notifier_suspensions >= 1);
   assert.equal(r.threats_to_life.reported, 1);
+});
+
+test("the form's limits: files too large or too many, and too many notices from one address", async () => {
+  const big = await fetch(`${t.baseUrl}/notice/extin`, {
+    method: "POST",
+    body: formData(FORM, [{ name: "groot.bin", content: "x".repeat(MAX_NOTICE_FILE_BYTES + 1) }]),
+  });
+  assert.equal(big.status, 413);
+  assert.match(await big.text(), /10 MB/);
+  const many = await fetch(`${t.baseUrl}/notice/extin`, {
+    method: "POST",
+    body: formData(
+      FORM,
+      Array.from({ length: MAX_NOTICE_FILES + 1 }, (_, i) => ({ name: `f${i}.txt`, content: "x" })),
+    ),
+  });
+  assert.equal(many.status, 413);
+  const before = await db().selectFrom("notices").select(db().fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  let status = 0;
+  for (let i = 0; i <= NOTICE_FORM_LIMITS.posts.limit && status !== 429; i++)
+    status = (await fetch(`${t.baseUrl}/notice/extin`, { method: "POST", body: formData({ ...FORM, good_faith: "" }) }))
+      .status;
+  assert.equal(status, 429, "the address is slowed down");
+  const after = await db().selectFrom("notices").select(db().fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  assert.equal(Number(after.n), Number(before.n), "refused forms store nothing");
 });

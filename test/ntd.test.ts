@@ -716,12 +716,57 @@ test("the form's limits: files too large or too many, and too many notices from 
     ),
   });
   assert.equal(many.status, 413);
-  const before = await db().selectFrom("notices").select(db().fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const before = await db()
+    .selectFrom("notices")
+    .select(db().fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   let status = 0;
   for (let i = 0; i <= NOTICE_FORM_LIMITS.posts.limit && status !== 429; i++)
-    status = (await fetch(`${t.baseUrl}/notice/extin`, { method: "POST", body: formData({ ...FORM, good_faith: "" }) }))
-      .status;
+    status = (
+      await fetch(`${t.baseUrl}/notice/extin`, {
+        method: "POST",
+        body: formData({ ...FORM, good_faith: "" }),
+      })
+    ).status;
   assert.equal(status, 429, "the address is slowed down");
-  const after = await db().selectFrom("notices").select(db().fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const after = await db()
+    .selectFrom("notices")
+    .select(db().fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   assert.equal(Number(after.n), Number(before.n), "refused forms store nothing");
+});
+
+test("a notifier's data: in their privacy export, and erased on request once the procedure is finished", async () => {
+  const who = { name: "Pieter Privé", email: "pieter.prive@example.org" };
+  const n = await ok(await apiNotice({ notifier: who }), 201);
+  const zip = await api("legal", `/api/v1/privacy/export?subject=${encodeURIComponent(who.email)}`);
+  assert.equal(zip.status, 200);
+  const { unzipSync, strFromU8 } = await import("fflate");
+  const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+  const notices = JSON.parse(strFromU8(files["notices.json"]!));
+  assert.equal(notices.length, 1);
+  assert.equal(notices[0].reference, n.reference);
+  const early = await api("legal", "/api/v1/privacy/erase", {
+    subject: who.email,
+    reason: "verzoek van betrokkene, AVG art. 17, brief van 3 december",
+  });
+  assert.equal(early.status, 409, "not while the procedure is open");
+  await ok(
+    await api("supervisor", `/api/v1/notices/${n.id}/steps`, {
+      step: "decide",
+      decision: "rejected",
+      reason: "Geen onrechtmatigheid gebleken.",
+    }),
+  );
+  const erased = await ok(
+    await api("legal", "/api/v1/privacy/erase", {
+      subject: who.email,
+      reason: "verzoek van betrokkene, AVG art. 17, brief van 3 december",
+    }),
+  );
+  assert.equal(erased.erased.notices, 1);
+  const after = await notice(n.id);
+  assert.equal(after.notifier.email, null);
+  assert.equal(after.notifier.name, null);
+  assert.match(after.explanation ?? "", /erased/);
 });

@@ -28,9 +28,15 @@ test("the procedure: each step only from its states, with the steps that are pos
   assert.match(early.ok ? "" : early.error.message, /possible: complete, lapse/);
   // Every open state has a way on; the finished ones have none.
   for (const state of OPEN_NTD_STATES)
-    assert.ok(PROCEDURE_STEPS.some((s) => nextState(state, s).ok), state);
+    assert.ok(
+      PROCEDURE_STEPS.some((s) => nextState(state, s).ok),
+      state,
+    );
   for (const state of ["decided", "lapsed"] as const)
-    assert.ok(PROCEDURE_STEPS.every((s) => !nextState(state, s).ok), state);
+    assert.ok(
+      PROCEDURE_STEPS.every((s) => !nextState(state, s).ok),
+      state,
+    );
 });
 
 test("what a notice lacks: the DSA art. 16(2) elements and the NTD code's; CSAM may be anonymous", () => {
@@ -79,8 +85,14 @@ test("misuse: a warning first, a suspension only after a warning within the wind
 });
 
 test("the complaint window: six calendar months, the end of a shorter month kept", () => {
-  assert.equal(complaintWindowEnd(new Date("2026-08-31T12:00:00Z"), 6).toISOString(), "2027-02-28T12:00:00.000Z");
-  assert.equal(complaintWindowEnd(new Date("2026-01-15T08:00:00Z"), 6).toISOString(), "2026-07-15T08:00:00.000Z");
+  assert.equal(
+    complaintWindowEnd(new Date("2026-08-31T12:00:00Z"), 6).toISOString(),
+    "2027-02-28T12:00:00.000Z",
+  );
+  assert.equal(
+    complaintWindowEnd(new Date("2026-01-15T08:00:00Z"), 6).toISOString(),
+    "2026-07-15T08:00:00.000Z",
+  );
 });
 
 test("references: made from the id, read back from a reference or an id, nothing else", () => {
@@ -127,7 +139,10 @@ test("the form: every field bounded, errors per field, values escaped", () => {
   );
   assert.ok(NOTICE_CATEGORIES.includes("csam") && !NOTICE_CATEGORIES.includes("spam" as never));
   assert.deepEqual(
-    checkForm({ category: "csam", locations: "https://x.example/a", explanation: "x", good_faith: "yes" }, "en"),
+    checkForm(
+      { category: "csam", locations: "https://x.example/a", explanation: "x", good_faith: "yes" },
+      "en",
+    ),
     [],
     "a CSAM notice may be anonymous",
   );

@@ -14,8 +14,10 @@ import { fail, ok, type Result } from "../errors.ts";
 import { subjectProblem } from "./export.ts";
 import {
   anonymiseReporters,
+  eraseNotices,
   holdsOverReports,
   MAX_EXPORT_ROWS_PER_KIND,
+  noticesAbout,
   openCasesOfReports,
   redactMessages,
   reportersAbout,
@@ -32,6 +34,7 @@ export interface ErasureCounts {
   reporters: number;
   reports: number;
   messages: number;
+  notices: number;
 }
 
 export async function eraseSubject(
@@ -82,9 +85,15 @@ export async function eraseSubject(
     const tombstone = Buffer.from(
       `erased on ${at} by ${actor.name}: ${pgText(why)}\r\nThe SHA-256 and size of what was received are kept on the report.\r\n`,
     );
+    const notices = await noticesAbout(trx, reporterIds, s, null);
     const counts: ErasureCounts = {
       reports: await tombstoneReports(trx, reportIds, tombstone),
       messages: await redactMessages(trx, s, reporterIds, `[erased on ${at}]`),
+      notices: await eraseNotices(
+        trx,
+        notices.map((n) => Number(n.id)),
+        `[erased on ${at}]`,
+      ),
       reporters: await anonymiseReporters(trx, reporterIds),
     };
     await appendAudit(trx, {

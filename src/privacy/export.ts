@@ -19,6 +19,7 @@ import {
   MAX_EXPORT_RAW_REPORTS,
   MAX_EXPORT_ROWS_PER_KIND,
   messagesAbout,
+  noticesAbout,
   rawOf,
   reportersAbout,
   reportsOf,
@@ -102,10 +103,11 @@ export async function exportSubject(
   const customerIds = customers.map((c) => c.id);
   const reports = await reportsOf(db, reporterIds, s, scope);
   const reportIds = reports.map((r) => Number(r.id));
-  const [cases, events, messages, raw] = await Promise.all([
+  const [cases, events, messages, notices, raw] = await Promise.all([
     casesOf(db, customerIds, scope),
     eventsAbout(db, s, customerIds, reportIds, scope),
     messagesAbout(db, s, reporterIds, customerIds, scope),
+    noticesAbout(db, reporterIds, s, scope),
     rawOf(db, rawWithinBudget(reports)),
   ]);
   const madeAt = new Date().toISOString();
@@ -113,7 +115,7 @@ export async function exportSubject(
     subject: s,
     made_at: madeAt,
     made_by: actor.name,
-    kinds: { reporters, customers, reports, cases, events, messages },
+    kinds: { reporters, customers, reports, cases, events, messages, notices },
     raw: raw.map((r) => ({ id: Number(r.id), raw: new Uint8Array(r.raw) })),
   });
   await db.transaction().execute((trx) =>

@@ -351,3 +351,81 @@ export async function purgeReporters(db: DB, cutoff: Date) {
     returning 1 as n`.execute(db);
   return res.rows.length;
 }
+
+/** Notices a person sent (by their reporter record, address or name), within `scope`, without file bytes. */
+export async function noticesAbout(
+  db: DB,
+  reporterIds: readonly number[],
+  subject: string,
+  scope: BrandScope,
+) {
+  const s = subject.trim().toLowerCase();
+  return db
+    .selectFrom("notices as n")
+    .select([
+      "n.id",
+      "n.reference",
+      "n.brand_id",
+      "n.channel",
+      "n.received_at",
+      "n.notifier_name",
+      "n.notifier_email",
+      "n.notifier_role",
+      "n.interest",
+      "n.legal_ground",
+      "n.category",
+      "n.explanation",
+      "n.locations",
+      sql<unknown>`(select coalesce(json_agg(json_build_object('filename', f.filename, 'size', f.size, 'sha256', f.sha256)), '[]')
+        from notice_files f where f.notice_id = n.id)`.as("files"),
+    ])
+    .where((eb) =>
+      eb.or([
+        eb("n.reporter_id", "=", sql<number>`any(${[...reporterIds]}::bigint[])`),
+        eb(sql`lower(n.notifier_email)`, "=", s),
+        eb(sql`lower(n.notifier_name)`, "=", s),
+      ]),
+    )
+    .where(inBrandScope(scope, "n.brand_id"))
+    .orderBy("n.id")
+    .limit(MAX_EXPORT_ROWS_PER_KIND + 1)
+    .execute();
+}
+
+/** A notifier's notices lose name, address, interest and explanation, and their files' bytes. */
+export async function eraseNotices(trx: Trx, noticeIds: readonly number[], note: string) {
+  if (noticeIds.length === 0) return 0;
+  await sql`update notice_files set data = null where notice_id = any(${[...noticeIds]}::bigint[])`.execute(
+    trx,
+  );
+  const res = await sql`update notices set notifier_name = null, notifier_email = null, interest = null,
+      explanation = case when explanation is null then null else ${note}::text end
+    where id = any(${[...noticeIds]}::bigint[])`.execute(trx);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+/**
+ * Notices received before `cutoff` whose procedures are all finished and under no hold lose the notifier's
+ * data and their files' bytes (the reporters' term: docs/privacy.md).
+ */
+export async function purgeNotices(db: DB, cutoff: Date) {
+  const res = await sql<{ n: number }>`
+    with picked as (
+      select n.id from notices n
+      where n.received_at < ${cutoff}
+        and (n.notifier_name is not null or n.notifier_email is not null or n.explanation is not null
+          or exists (select 1 from notice_files f where f.notice_id = n.id and f.data is not null))
+        and not exists (select 1 from ntd_procedures p join cases c on c.id = p.case_id
+          where p.notice_id = n.id and c.state not in ${FINISHED_STATES_SQL})
+        and not exists (select 1 from events e join data_holds h on ${HOLD_OVER_EVENT}
+          where e.report_id = n.report_id)
+      order by n.id
+      limit ${PURGE_BATCH}
+      for update of n skip locked),
+    files as (update notice_files set data = null where notice_id in (select id from picked))
+    update notices set notifier_name = null, notifier_email = null, interest = null,
+      explanation = case when explanation is null then null else '[purged: its retention term ran out]' end
+    where id in (select id from picked)
+    returning 1 as n`.execute(db);
+  return res.rows.length;
+}

@@ -7,7 +7,7 @@
 import type { Logger } from "pino";
 import { appendAudit } from "../audit.ts";
 import type { DB } from "../db/index.ts";
-import { purgeMessages, purgeRawReports, purgeReporters } from "./privacy.store.ts";
+import { purgeMessages, purgeNotices, purgeRawReports, purgeReporters } from "./privacy.store.ts";
 import type { Retention, RetentionKind } from "./retention.ts";
 
 /** Batches of one kind for one group of brands in one run (the next run goes on where this one stopped). */
@@ -62,6 +62,8 @@ export async function runPurge(
       }
     }
     counts.reporters = await drain(() => purgeReporters(trx, cutoff(retention.days("reporters", null))));
+    // Notifiers' data in notices follows the reporters' term.
+    counts.reporters += await drain(() => purgeNotices(trx, cutoff(retention.days("reporters", null))));
     if (counts.raw_reports + counts.messages + counts.reporters > 0 && !opts.dryRun)
       await db.transaction().execute((t) =>
         appendAudit(t, {

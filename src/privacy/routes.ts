@@ -42,7 +42,12 @@ export const privacyApi: RouteModule = (app, { db }) => {
         }),
         response: {
           200: z.object({
-            erased: z.object({ reporters: z.number(), reports: z.number(), messages: z.number() }),
+            erased: z.object({
+              reporters: z.number(),
+              reports: z.number(),
+              messages: z.number(),
+              notices: z.number(),
+            }),
           }),
         },
       },

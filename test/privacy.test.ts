@@ -175,7 +175,7 @@ test("erasure: refused while the reports are evidence in open cases; otherwise t
   }
   const done = await erase("legal", { subject: "Erase-Me@watchers.example", reason });
   assert.equal(done.status, 200, await done.clone().text());
-  assert.deepEqual((await json(done)).erased, { reporters: 1, reports: 1, messages: 0 });
+  assert.deepEqual((await json(done)).erased, { reporters: 1, reports: 1, messages: 0, notices: 0 });
 
   const after = await db
     .selectFrom("reports")

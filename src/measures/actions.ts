@@ -475,27 +475,7 @@ export async function cancelAction(
     if (!state.ok) return state;
     const allowed = mayCancelAction(actor, action);
     if (!allowed.ok) return allowed;
-    await updateAction(trx, action.id, {
-      state: "cancelled",
-      closed_at: new Date(),
-      closed_by: actor.name,
-      closed_by_user: actor.userId,
-      closed_reason: reason.value,
-    });
-    const call = facts.calls.call;
-    if (call && call.state !== "done")
-      await updateCall(trx, call.id, {
-        state: "failed",
-        last_error: `cancelled by ${actor.name}: ${reason.value}`,
-        finished_at: new Date(),
-      });
-    await appendAudit(trx, {
-      actor: actor.name,
-      action: "case.action.cancel",
-      subjectType: "case",
-      subjectId: kase.id,
-      details: { action: action.id, step: action.step, from: action.state, reason: reason.value },
-    });
+    await cancelOn(trx, actor, kase, action, facts.calls.call, reason.value);
     await recordOrderProgress(trx, deps.notifier, action.order_id);
     return ok({ id: action.id });
   });
@@ -528,6 +508,20 @@ export async function withdrawActionOn(
   if (["cancelled", "refused", "undone"].includes(facts.state)) return ok("nothing");
   const state = checkCancel(facts);
   if (!state.ok) return state;
+  await cancelOn(trx, actor, kase, action, facts.calls.call, reason);
+  await recordOrderProgress(trx, deps.notifier, action.order_id);
+  return ok("cancelled");
+}
+
+/** Cancels a step that was not carried out: the action closed, its open call failed, audited. */
+async function cancelOn(
+  trx: Trx,
+  actor: Actor,
+  kase: Case,
+  action: ActionRow,
+  call: CallRow | undefined,
+  reason: string,
+): Promise<void> {
   await updateAction(trx, action.id, {
     state: "cancelled",
     closed_at: new Date(),
@@ -535,7 +529,6 @@ export async function withdrawActionOn(
     closed_by_user: actor.userId,
     closed_reason: reason,
   });
-  const call = facts.calls.call;
   if (call && call.state !== "done")
     await updateCall(trx, call.id, {
       state: "failed",
@@ -549,7 +542,6 @@ export async function withdrawActionOn(
     subjectId: kase.id,
     details: { action: action.id, step: action.step, from: action.state, reason },
   });
-  return ok("cancelled");
 }
 
 /** Makes a failed call (or a failed undo) again, with the same idempotency key and the same body. */

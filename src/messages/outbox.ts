@@ -924,19 +924,7 @@ export async function sendCaseMessage(
  * confirmation that its order was carried out, the supervisors get the escalation.
  */
 export function createMessageNotifier(deps: MessageDeps): MeasureNotifier {
-  const intent = async (trx: Trx, i: Omit<Intent, "domain">): Promise<number | undefined> => {
-    const brand = await brandRow(trx, i.brandId);
-    const id = await writeIntent(trx, { ...i, domain: domainOf(brand?.abuse_address) });
-    if (id === undefined) return undefined;
-    const row = await trx
-      .selectFrom("messages")
-      .selectAll()
-      .where("id", "=", id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    await settle(trx, deps, row);
-    return id;
-  };
+  const intent = (trx: Trx, i: Omit<Intent, "domain">) => queueMessage(trx, deps, i);
   const measure =
     (template: "measure_taken" | "measure_lifted", action: string) =>
     async (trx: Trx, events: readonly MeasureEvent[]) => {

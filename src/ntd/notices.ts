@@ -303,40 +303,24 @@ export async function receiveNotice(
         trusted,
       },
     });
-    let message: number | null = null;
-    if (email && deps.messages) {
-      const language = lang(input.language);
-      message =
-        (await queueMessage(trx, deps.messages, {
-          party: "reporter",
-          brandId: input.brand,
-          caseId: opened.cases[0] ?? null,
-          reportId,
-          reporterId,
-          template: "notice_received",
-          language,
-          to: [email],
-          context: {
-            notice: {
-              reference: notice.reference,
-              category: categoryWords(input.category, language),
-              locations: locations.map((l) => l.value),
-              unresolved: opened.unresolved,
-              missing: missing.map((m) => ELEMENT_LABELS[m][language]),
-              completeness_due: opened.completenessDue
-                ? formatMoment(opened.completenessDue, language, calendarFor(profile).timeZone)
-                : null,
-              redress: null,
-            },
-          },
-          actor: NTD_ACTOR,
-        })) ?? null;
-      await trx
-        .updateTable("reports")
-        .set({ acknowledgement: "written" })
-        .where("id", "=", reportId)
-        .execute();
-    }
+    const message =
+      email && deps.messages
+        ? await acknowledgeNotice(trx, deps.messages, {
+            notice,
+            brand: input.brand,
+            caseId: opened.cases[0] ?? null,
+            reportId,
+            reporterId,
+            email,
+            language: lang(input.language),
+            category: input.category,
+            locations: locations.map((l) => l.value),
+            unresolved: opened.unresolved,
+            missing,
+            completenessDue: opened.completenessDue,
+            timeZone: calendarFor(profile).timeZone,
+          })
+        : null;
     return ok({
       id: notice.id,
       reference: notice.reference,
@@ -835,9 +819,8 @@ async function stepOne(
     trx,
     [p.case_id],
     nextClock ? [{ caseId: p.case_id, ...nextClock }] : [],
-    meets.filter(
-      (m) => m !== nextClock?.name && (input.step !== "rebuttal" || m !== "ntd_notifier_rebuttal"),
-    ),
+    // The earlier states' terms are met; a rebuttal meets the notifier's term, and the decision is the desk's.
+    meets.filter((m) => m !== nextClock?.name),
   );
   await appendAudit(trx, {
     actor: actor.name,
@@ -896,6 +879,54 @@ function procedureClause(profile: PolicyProfile | undefined, _step: string) {
 function procedureGround(profile: PolicyProfile | undefined, step: string): Ground | null {
   const c = procedureClause(profile, step);
   return c ? { kind: "terms", document: c.document, article: c.article, quote: c.quote } : null;
+}
+
+/**
+ * The acknowledgement of a notice (DSA art. 16(4)): its reference, the locations that are not ours, what
+ * it lacks and by when. The report counts as acknowledged, so the generic acknowledgement is not sent too.
+ */
+async function acknowledgeNotice(
+  trx: Trx,
+  messages: MessageDeps,
+  a: {
+    notice: { id: number; reference: string };
+    brand: string;
+    caseId: number | null;
+    reportId: number;
+    reporterId: number | null;
+    email: string;
+    language: "nl" | "en";
+    category: Category;
+    locations: string[];
+    unresolved: string[];
+    missing: readonly NoticeElement[];
+    completenessDue: Date | null;
+    timeZone: string;
+  },
+): Promise<number | null> {
+  const id = await queueMessage(trx, messages, {
+    party: "reporter",
+    brandId: a.brand,
+    caseId: a.caseId,
+    reportId: a.reportId,
+    reporterId: a.reporterId,
+    template: "notice_received",
+    language: a.language,
+    to: [a.email],
+    context: {
+      notice: {
+        reference: a.notice.reference,
+        category: categoryWords(a.category, a.language),
+        locations: a.locations,
+        unresolved: a.unresolved,
+        missing: a.missing.map((m) => ELEMENT_LABELS[m][a.language]),
+        completeness_due: a.completenessDue ? formatMoment(a.completenessDue, a.language, a.timeZone) : null,
+      },
+    },
+    actor: NTD_ACTOR,
+  });
+  await trx.updateTable("reports").set({ acknowledgement: "written" }).where("id", "=", a.reportId).execute();
+  return id ?? null;
 }
 
 /** A message to the notifier about a procedure (nothing when the notice gave no address). */
@@ -1065,38 +1096,21 @@ export async function noticeFromMail(
       trusted,
     },
   });
-  if (email && deps.messages && (m.channel === "smtp" || m.channel === "imap")) {
-    const language = (profile?.calendar.country ?? "NL") === "NL" ? "nl" : "en";
-    await queueMessage(trx, deps.messages, {
-      party: "reporter",
-      brandId: brand,
+  if (email && deps.messages && (m.channel === "smtp" || m.channel === "imap"))
+    await acknowledgeNotice(trx, deps.messages, {
+      notice,
+      brand,
       caseId: cases[0] ?? null,
       reportId: m.reportId,
       reporterId: m.reporterId,
-      template: "notice_received",
-      language,
-      to: [email],
-      context: {
-        notice: {
-          reference: notice.reference,
-          category: categoryWords(category, language),
-          locations: located.map((l) => l.value),
-          unresolved,
-          missing: missing.map((e) => ELEMENT_LABELS[e][language]),
-          completeness_due:
-            state === "incomplete" && clock
-              ? formatMoment(clock.dueAt, language, calendarFor(profile).timeZone)
-              : null,
-          redress: null,
-        },
-      },
-      actor: NTD_ACTOR,
+      email,
+      language: (profile?.calendar.country ?? "NL") === "NL" ? "nl" : "en",
+      category,
+      locations: located.map((l) => l.value),
+      unresolved,
+      missing,
+      completenessDue: state === "incomplete" && clock ? clock.dueAt : null,
+      timeZone: calendarFor(profile).timeZone,
     });
-    await trx
-      .updateTable("reports")
-      .set({ acknowledgement: "written" })
-      .where("id", "=", m.reportId)
-      .execute();
-  }
   return notice.id;
 }

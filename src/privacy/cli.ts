@@ -43,7 +43,7 @@ export function privacyCommands(program: Command, cli: CliContext): void {
         if (!result.ok) throw new UserError(result.error.message);
         const c = result.value;
         console.log(
-          `erased: ${c.reporters} reporter records, ${c.reports} raw reports, ${c.messages} messages`,
+          `erased: ${c.reporters} reporter records, ${c.reports} raw reports, ${c.messages} messages, ${c.notices} notices`,
         );
       });
     });

@@ -12,7 +12,7 @@ import { CLI_ACTOR, cliContext, setup, withDatabase } from "./command.ts";
 import { loadDemo } from "./demo.ts";
 import { loadDemoReports } from "./demo-reports.ts";
 import { UserError } from "./errors.ts";
-import { intakeCommands } from "./intake/cli.ts";
+import { collectCommands, intakeCommands } from "./intake/cli.ts";
 import { inventoryCommands } from "./inventory/cli.ts";
 import { Jobs } from "./jobs.ts";
 import { outboxCommands } from "./messages/cli.ts";
@@ -321,6 +321,7 @@ program
 
 userCommands(program, user, token, cliContext);
 intakeCommands(program, cliContext);
+collectCommands(program, cliContext);
 inventoryCommands(program, cliContext);
 caseCommands(program, cliContext);
 classificationCommands(program, cliContext);

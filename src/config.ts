@@ -163,6 +163,8 @@ export const ConfigSchema = z
     smtpMaxClients: z.coerce.number().int().positive().default(100),
     /** The JSON file of IMAP mailboxes to poll (docs/intake.md). */
     imapConfig: z.string().min(1).optional(),
+    /** The JSON file of Shadowserver Reports API keys to collect with (docs/intake.md). */
+    shadowserverConfig: z.string().min(1).optional(),
     /** Reports processed at once by each worker process. */
     intakeWorkers: z.coerce.number().int().min(1).max(64).default(2),
     /** More events than this in one report: it goes to triage unprocessed (split the file). */
@@ -246,6 +248,7 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag?: string; env: stri
   smtpTlsCert: { env: "ABUSEDESK_SMTP_TLS_CERT" },
   smtpMaxClients: { env: "ABUSEDESK_SMTP_MAX_CLIENTS" },
   imapConfig: { env: "ABUSEDESK_IMAP_CONFIG" },
+  shadowserverConfig: { flag: "--shadowserver-config", env: "ABUSEDESK_SHADOWSERVER_CONFIG" },
   intakeWorkers: { env: "ABUSEDESK_INTAKE_WORKERS" },
   maxEventsPerReport: { env: "ABUSEDESK_MAX_EVENTS_PER_REPORT" },
   deadlineSweepSeconds: { env: "ABUSEDESK_DEADLINE_SWEEP_SECONDS" },
@@ -290,6 +293,7 @@ export function loadConfig(
     smtpTlsCert: flags.smtpTlsCert ?? fromEnv("smtpTlsCert"),
     smtpMaxClients: flags.smtpMaxClients ?? fromEnv("smtpMaxClients"),
     imapConfig: flags.imapConfig ?? fromEnv("imapConfig"),
+    shadowserverConfig: flags.shadowserverConfig ?? fromEnv("shadowserverConfig"),
     intakeWorkers: flags.intakeWorkers ?? fromEnv("intakeWorkers"),
     maxEventsPerReport: flags.maxEventsPerReport ?? fromEnv("maxEventsPerReport"),
     deadlineSweepSeconds: flags.deadlineSweepSeconds ?? fromEnv("deadlineSweepSeconds"),

@@ -71,7 +71,7 @@ export interface ReportersTable {
 
 export interface ReportsTable {
   id: Id;
-  channel: "smtp" | "imap" | "file" | "api" | "form" | "authority";
+  channel: "smtp" | "imap" | "file" | "api" | "form" | "authority" | "collector";
   received_at: Timestamp;
   sha256: string;
   raw: Buffer;

@@ -5,6 +5,7 @@ import type { CliContext } from "../command.ts";
 import { UserError } from "../errors.ts";
 import { describeFileResult, type FileResult, ingestFile } from "./files.ts";
 import { brandExists } from "./report.store.ts";
+import { collectShadowserver, describeCollect, loadShadowserverConfig } from "./shadowserver-api.ts";
 
 export function intakeCommands(program: Command, cli: CliContext): void {
   program
@@ -56,6 +57,54 @@ export function intakeCommands(program: Command, cli: CliContext): void {
         });
       },
     );
+}
+
+/**
+ * `abusedesk collect shadowserver`: one run of the Shadowserver Reports API collector now (the worker runs
+ * it every `interval_minutes`). The reports are stored; the intake workers parse them.
+ */
+export function collectCommands(program: Command, cli: CliContext): void {
+  const collect = program.command("collect").description("fetch reports from a feed's API now");
+  collect
+    .command("shadowserver")
+    .description(
+      "list and download the Shadowserver reports of the configured keys (ABUSEDESK_SHADOWSERVER_CONFIG)",
+    )
+    .option("--config <file>", "the collector's JSON file (default: ABUSEDESK_SHADOWSERVER_CONFIG)")
+    .option("--key <name>", "only this key of the file")
+    .option("--date <YYYY-MM-DD...>", "these days (default: the file's `days` back from today)")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 when every listed report was stored or known, 1 when something failed.",
+    )
+    .action(async (opts: { config?: string; key?: string; date?: string[] }, cmd: Command) => {
+      await cli.withDatabase(cmd, async (conn, _log, config) => {
+        const file = opts.config ?? config.shadowserverConfig;
+        const loaded = loadShadowserverConfig(file);
+        if (!loaded)
+          throw new UserError(
+            "no Shadowserver configuration: give --config FILE or set ABUSEDESK_SHADOWSERVER_CONFIG (docs/intake.md)",
+          );
+        const keys = loaded.keys.filter((k) => !opts.key || k.name === opts.key);
+        if (keys.length === 0)
+          throw new UserError(
+            `there is no key "${opts.key}" in ${file}; known: ${loaded.keys.map((k) => k.name).join(", ")}`,
+          );
+        for (const d of opts.date ?? [])
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)))
+            throw new UserError(`--date ${d}: give a day as YYYY-MM-DD`);
+        let failed = 0;
+        for (const key of keys) {
+          if (!(await brandExists(conn.db, key.brand)))
+            throw new UserError(`Shadowserver key ${key.name}: there is no brand "${key.brand}"`);
+          const r = await collectShadowserver(conn.db, loaded, key, opts.date ? { dates: opts.date } : {});
+          process.stdout.write(`${describeCollect(r)}\n`);
+          failed += r.failed.length;
+        }
+        if (failed)
+          throw new UserError(`${failed} report(s) could not be fetched; the next run tries them again`, 1);
+      });
+    });
 }
 
 /** A progress line on a terminal (rows/s and time left), nothing when the output is a file or pipe. */

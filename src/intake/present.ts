@@ -4,7 +4,7 @@ import { EventView, presentEvent } from "../events/present.ts";
 import type { ReportDetail } from "./ingest.ts";
 
 export const REPORT_STATES = ["processing", "parsed", "triage", "error"] as const;
-export const CHANNELS = ["smtp", "imap", "file", "api", "form", "authority"] as const;
+export const CHANNELS = ["smtp", "imap", "file", "api", "form", "authority", "collector"] as const;
 
 export const ReportView = z
   .object({

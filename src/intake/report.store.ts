@@ -16,7 +16,7 @@ import type { Reporter } from "../parsers/types.ts";
 /** Woken by every stored report that a worker should process. */
 export const REPORT_CHANNEL = "abusedesk_report";
 
-export type Channel = "smtp" | "imap" | "file" | "api" | "form" | "authority";
+export type Channel = "smtp" | "imap" | "file" | "api" | "form" | "authority" | "collector";
 
 export interface ParseHintStored {
   format?: string;

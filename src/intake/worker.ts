@@ -12,6 +12,7 @@ import { WORKER } from "./ingest.ts";
 import { counter } from "./metrics.ts";
 import { processNextReport, ReportProcessingError } from "./process.ts";
 import { REPORT_CHANNEL, recordFailure } from "./report.store.ts";
+import { startShadowserverCollector } from "./shadowserver-api.ts";
 
 const POLL_MS = 5_000;
 
@@ -73,12 +74,17 @@ export async function startIntakeWorkers(ctx: WorkerContext): Promise<() => Prom
   };
   const loops = Array.from({ length: concurrency }, (_, i) => loop(i));
   const imap = await startImapPollers(services);
-  log.info({ concurrency, imapMailboxes: imap.count }, "intake workers started");
+  const shadowserver = await startShadowserverCollector(services);
+  log.info(
+    { concurrency, imapMailboxes: imap.count, shadowserverKeys: shadowserver.count },
+    "intake workers started",
+  );
 
   return async () => {
     stopping = true;
     wakeAll();
     await imap.stop();
+    await shadowserver.stop();
     await Promise.all(loops);
     await listener.close();
   };

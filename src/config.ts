@@ -169,6 +169,21 @@ export const ConfigSchema = z
     intakeWorkers: z.coerce.number().int().min(1).max(64).default(2),
     /** More events than this in one report: it goes to triage unprocessed (split the file). */
     maxEventsPerReport: z.coerce.number().int().positive().default(500_000),
+    /** A CSV file larger than this (bytes) is stored in chunks and processed in batches (src/intake/feeds.ts). */
+    streamThreshold: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(32 * 1024 * 1024),
+    /** Rows per batch of a streamed feed (one transaction each). */
+    streamBatchRows: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
+    /** The ceiling of a streamed feed: bytes as received, and rows. */
+    maxFeedBytes: z.coerce
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(8 * 1024 * 1024 * 1024),
+    maxFeedRows: z.coerce.number().int().min(1000).default(50_000_000),
     /** Seconds between sweeps for deadlines that ran out. */
     deadlineSweepSeconds: z.coerce.number().positive().default(15),
     /** Base URL of an RDAP service for the abuse contacts of addresses that are not ours; none: no lookups. */
@@ -251,6 +266,10 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag?: string; env: stri
   shadowserverConfig: { flag: "--shadowserver-config", env: "ABUSEDESK_SHADOWSERVER_CONFIG" },
   intakeWorkers: { env: "ABUSEDESK_INTAKE_WORKERS" },
   maxEventsPerReport: { env: "ABUSEDESK_MAX_EVENTS_PER_REPORT" },
+  streamThreshold: { env: "ABUSEDESK_STREAM_THRESHOLD" },
+  streamBatchRows: { env: "ABUSEDESK_STREAM_BATCH_ROWS" },
+  maxFeedBytes: { env: "ABUSEDESK_MAX_FEED_BYTES" },
+  maxFeedRows: { env: "ABUSEDESK_MAX_FEED_ROWS" },
   deadlineSweepSeconds: { env: "ABUSEDESK_DEADLINE_SWEEP_SECONDS" },
   rdapUrl: { env: "ABUSEDESK_RDAP_URL" },
   senderProfiles: { flag: "--sender-profiles", env: "ABUSEDESK_SENDER_PROFILES" },
@@ -296,6 +315,10 @@ export function loadConfig(
     shadowserverConfig: flags.shadowserverConfig ?? fromEnv("shadowserverConfig"),
     intakeWorkers: flags.intakeWorkers ?? fromEnv("intakeWorkers"),
     maxEventsPerReport: flags.maxEventsPerReport ?? fromEnv("maxEventsPerReport"),
+    streamThreshold: flags.streamThreshold ?? fromEnv("streamThreshold"),
+    streamBatchRows: flags.streamBatchRows ?? fromEnv("streamBatchRows"),
+    maxFeedBytes: flags.maxFeedBytes ?? fromEnv("maxFeedBytes"),
+    maxFeedRows: flags.maxFeedRows ?? fromEnv("maxFeedRows"),
     deadlineSweepSeconds: flags.deadlineSweepSeconds ?? fromEnv("deadlineSweepSeconds"),
     rdapUrl: flags.rdapUrl ?? (fromEnv("rdapUrl") as string | undefined)?.trim(),
     senderProfiles: flags.senderProfiles ?? fromEnv("senderProfiles"),

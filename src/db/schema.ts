@@ -100,6 +100,8 @@ export interface ReportsTable {
     "written" | "not_needed" | "inbound" | null | undefined,
     "written" | "not_needed" | "inbound"
   >;
+  /** Added by 0015_feeds: the bytes are in report_chunks, processed in batches (src/intake/feeds.ts). */
+  streamed: Generated<boolean>;
 }
 
 export type Role = "agent" | "supervisor" | "legal" | "admin" | "auditor";
@@ -696,7 +698,23 @@ export interface CaseThreatsTable {
   authority_reference: string | null;
 }
 
+/** 0015_feeds: large feeds in chunks, processed in batches (src/intake/feeds.ts). */
+export interface ReportChunksTable {
+  report_id: number;
+  seq: number;
+  data: Buffer;
+}
+export interface ReportProgressTable {
+  report_id: number;
+  rows_done: Generated<number>;
+  events: Generated<number>;
+  rejected: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
 export interface NtdTables {
+  report_chunks: ReportChunksTable;
+  report_progress: ReportProgressTable;
   notices: NoticesTable;
   notice_files: NoticeFilesTable;
   ntd_procedures: NtdProceduresTable;

@@ -123,8 +123,11 @@ function progressLine(file: string) {
       const rate = secs > 0 ? done / secs : 0;
       const eta = rate > 0 ? Math.ceil((total - done) / rate) : 0;
       const pct = total ? Math.floor((done / total) * 100) : 100;
+      // A streamed feed does not know its total until the end: rows so far and the speed.
       process.stderr.write(
-        `\r${file}: ${done.toLocaleString("en")}/${total.toLocaleString("en")} ${unit} (${pct}%), ${Math.round(rate).toLocaleString("en")} ${unit === "events" ? "rows" : unit}/s, ETA ${eta} s   `,
+        total > 0
+          ? `\r${file}: ${done.toLocaleString("en")}/${total.toLocaleString("en")} ${unit} (${pct}%), ${Math.round(rate).toLocaleString("en")} ${unit === "events" ? "rows" : unit}/s, ETA ${eta} s   `
+          : `\r${file}: ${done.toLocaleString("en")} rows, ${Math.round(rate).toLocaleString("en")} rows/s   `,
       );
       shown = true;
     },

@@ -2,11 +2,13 @@
  * File import (`abusedesk ingest`): a file becomes one report, or one per message of an mbox. Each is
  * stored and processed like a report from the API; what became of it is returned for the command to print.
  */
-import { readFile, stat } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Services } from "../server.ts";
 import { fileKindOf, splitMbox } from "./envelope.ts";
-import { submitReport } from "./ingest.ts";
+import { isStreamable, storeFeedFile } from "./feeds.ts";
+import { reportDetail, submitReport } from "./ingest.ts";
+import { processReport } from "./process.ts";
 import type { ParseHintStored } from "./report.store.ts";
 
 /** Larger files are refused: split them (a 100,000-row Shadowserver CSV is ~30 MB). */
@@ -48,6 +50,9 @@ export async function ingestFile(
     const st = await stat(file);
     if (st.isDirectory())
       return { file, kind: "folder", reports: [], error: "is a folder; name the files in it" };
+    // A large feed goes in chunks and is processed in batches: no size in memory, resumable.
+    if (isStreamable(name, await headOf(file), st.size, services.config.streamThreshold))
+      return await ingestFeed(services, file, name, opts);
     if (st.size > FILE_MAX_BYTES) {
       return {
         file,
@@ -121,6 +126,63 @@ export async function ingestFile(
     return { file, kind, reports, error: `could not be stored: ${(err as Error).message}` };
   }
   return { file, kind, reports };
+}
+
+async function headOf(file: string): Promise<Buffer> {
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(64);
+    const { bytesRead } = await fh.read(buf, 0, 64, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A large CSV feed: stored as it is read, then processed in batches here (a worker resumes it if we die). */
+async function ingestFeed(
+  services: Services,
+  file: string,
+  name: string,
+  opts: IngestOptions,
+): Promise<FileResult> {
+  const hint: ParseHintStored = { format: "shadowserver" };
+  if (opts.type) hint.type = opts.type;
+  let stored: { id: number; duplicate: boolean };
+  try {
+    stored = await storeFeedFile(services, file, {
+      channel: "file",
+      filename: name,
+      brandId: opts.brand ?? null,
+      hint,
+      contentType: /\.gz$/i.test(name) ? "application/gzip" : "text/csv",
+    });
+  } catch (err) {
+    return { file, kind: "feed", reports: [], error: `could not be stored: ${(err as Error).message}` };
+  }
+  let known: { count: number; cases: number[] } | undefined;
+  if (!stored.duplicate) {
+    const outcome = await processReport(services, stored.id, {
+      onProgress: (done) => opts.onProgress?.(done, 0, "events"),
+    });
+    if (outcome.processedNow) known = { count: outcome.events, cases: outcome.cases };
+  }
+  const detail = await reportDetail(services.db, stored.id, stored.duplicate, 0, known);
+  if (!detail) return { file, kind: "feed", reports: [], error: "vanished after it was stored" };
+  return {
+    file,
+    kind: "feed",
+    reports: [
+      {
+        id: detail.row.id,
+        duplicate: detail.duplicate,
+        state: detail.row.state,
+        events: detail.eventCount,
+        cases: detail.cases,
+        triageReason: detail.row.triage_reason,
+      },
+    ],
+  };
 }
 
 /** One line saying what became of a file. */

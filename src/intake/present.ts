@@ -41,8 +41,17 @@ export const ReportView = z
     }),
     cases: z.array(z.number().int()).meta({ description: "ids of the cases its events went into" }),
     processing: z
-      .object({ attempts: z.number().int(), last_error: z.string().nullable() })
-      .meta({ description: "retries of a report whose processing failed" }),
+      .object({
+        attempts: z.number().int(),
+        last_error: z.string().nullable(),
+        streamed: z.boolean().meta({ description: "a large feed stored in chunks and processed in batches" }),
+        rows_done: z
+          .number()
+          .int()
+          .nullable()
+          .meta({ description: "a streamed feed: the rows its committed batches have done (its progress)" }),
+      })
+      .meta({ description: "retries of a report whose processing failed; a streamed feed's progress" }),
   })
   .meta({ id: "Report" });
 export type ReportView = z.infer<typeof ReportView>;
@@ -76,6 +85,11 @@ export function presentReport(d: ReportDetail): ReportView {
     event_count: d.eventCount,
     events: d.events.map(presentEvent),
     cases: d.cases,
-    processing: { attempts: r.attempts, last_error: r.last_error },
+    processing: {
+      attempts: r.attempts,
+      last_error: r.last_error,
+      streamed: r.streamed,
+      rows_done: r.rows_done === null ? null : Number(r.rows_done),
+    },
   };
 }

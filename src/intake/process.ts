@@ -17,6 +17,7 @@ import type { ParsedEvent } from "../parsers/types.ts";
 import type { PendingEvent } from "../pipeline.ts";
 import type { Services } from "../server.ts";
 import { mailHeadersOf } from "./envelope.ts";
+import { processStreamed } from "./feeds.ts";
 import {
   claimReport,
   countAttempt,
@@ -132,6 +133,18 @@ async function processLocked(
   const id = report.id;
   if (report.state !== "processing") {
     return { id, state: report.state, processedNow: false, events: 0, cases: [], triageReason: null };
+  }
+  // A large feed stored in chunks: parsed as a stream, stored in batches (src/intake/feeds.ts).
+  if (report.streamed) {
+    const o = await processStreamed(services, trx, report, (rows) => opts.onProgress?.(rows, 0));
+    return {
+      id,
+      state: o.state,
+      processedNow: true,
+      events: o.events,
+      cases: o.cases,
+      triageReason: o.triageReason,
+    };
   }
   const conversation = await recogniseConversation(services, trx, report);
   if (conversation) return conversation;
@@ -273,7 +286,7 @@ export function hintOf(report: Pick<ReportToProcess, "filename" | "content_type"
 }
 
 function tooManyMessage(n: number, limit: number): string {
-  return `the report has ${n.toLocaleString("en")} rows, more than the ${limit.toLocaleString("en")} one report may hold; split the file into smaller ones and submit those, or raise ABUSEDESK_MAX_EVENTS_PER_REPORT`;
+  return `the report has ${n.toLocaleString("en")} rows, more than the ${limit.toLocaleString("en")} one report may hold; split the file into smaller ones and submit those, import it with \`abusedesk ingest FILE\` (which stores and processes a feed of any size in batches), or raise ABUSEDESK_MAX_EVENTS_PER_REPORT`;
 }
 
 /** A CSV with more lines than the limit is refused before it is parsed (its events would not fit in memory). */

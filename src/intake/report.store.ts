@@ -127,6 +127,8 @@ export interface ReportToProcess {
   message_id: string | null;
   subject: string | null;
   parse_hint: unknown;
+  /** The bytes are in report_chunks (src/intake/feeds.ts). */
+  streamed: boolean;
 }
 
 function selectToProcess(trx: Transaction<Database>, withRaw = true) {
@@ -144,6 +146,7 @@ function selectToProcess(trx: Transaction<Database>, withRaw = true) {
       "message_id",
       "subject",
       "parse_hint",
+      "streamed",
     ]);
 }
 
@@ -158,7 +161,8 @@ export async function lockReport(
 ): Promise<ReportToProcess | undefined> {
   const row = await selectToProcess(trx, raw === undefined)
     .where("id", "=", id)
-    .forUpdate()
+    // FOR NO KEY UPDATE: a streamed feed's batches insert events that reference the row meanwhile.
+    .forNoKeyUpdate()
     .executeTakeFirst();
   if (!row) return undefined;
   return (raw === undefined ? row : { ...row, raw }) as ReportToProcess;
@@ -175,7 +179,7 @@ export async function claimReport(trx: Transaction<Database>): Promise<ReportToP
     .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", sql<Date>`now()`)]))
     .orderBy("id")
     .limit(1)
-    .forUpdate()
+    .forNoKeyUpdate()
     .skipLocked()
     .executeTakeFirst()) as ReportToProcess | undefined;
 }
@@ -289,6 +293,9 @@ export interface ReportRow {
   missing: string[];
   warnings: string[];
   attempts: number;
+  /** A feed stored in chunks (src/intake/feeds.ts), and the rows its batches have done. */
+  streamed: boolean;
+  rows_done: number | null;
   last_error: string | null;
   processed_at: Date | null;
   reporter_id: number | null;
@@ -302,6 +309,7 @@ function selectReports(db: DB) {
     .selectFrom("reports as r")
     .leftJoin("reporters as p", "p.id", "r.reporter_id")
     .leftJoin("report_attempts as a", "a.report_id", "r.id")
+    .leftJoin("report_progress as g", "g.report_id", "r.id")
     .select([
       "r.id",
       "r.channel",
@@ -321,6 +329,8 @@ function selectReports(db: DB) {
       "r.missing",
       "r.warnings",
       sql<number>`coalesce(a.attempts, 0)`.as("attempts"),
+      "r.streamed",
+      sql<number | null>`g.rows_done::float8`.as("rows_done"),
       "r.last_error",
       "r.processed_at",
       "r.reporter_id",

@@ -7,6 +7,7 @@
 import pg from "pg";
 import type { Logger } from "pino";
 import type { WorkerContext } from "../app.ts";
+import { removeAbandonedUploads } from "./feeds.ts";
 import { startImapPollers } from "./imap.ts";
 import { WORKER } from "./ingest.ts";
 import { counter } from "./metrics.ts";
@@ -73,6 +74,8 @@ export async function startIntakeWorkers(ctx: WorkerContext): Promise<() => Prom
     }
   };
   const loops = Array.from({ length: concurrency }, (_, i) => loop(i));
+  const abandoned = await removeAbandonedUploads(services.db);
+  if (abandoned > 0) log.warn({ abandoned }, "removed feeds whose upload never finished");
   const imap = await startImapPollers(services);
   const shadowserver = await startShadowserverCollector(services);
   log.info(

@@ -253,7 +253,54 @@ export function* shadowserverCsvSteps(
   const rows = csvRows(text.replace(/^\uFEFF/, ""));
   const header = rows.next();
   if (header.done) throw new ReportFormatError("Shadowserver CSV is empty");
-  const columns = header.value.map((c) => c.trim().toLowerCase());
+  const mapper = shadowserverRowMapper(header.value, type);
+  const reportType = mapper.reportType;
+  const events: ParsedEvent[] = [];
+  const warnings: string[] = [];
+  let rejected = 0;
+  const maxWarnings = options.maxWarnings ?? 20;
+  let line = 1;
+  for (const row of rows) {
+    line++;
+    if (line % ROWS_PER_STEP === 0) yield;
+    const out = mapper.map(row, line);
+    if (typeof out === "string") {
+      rejected++;
+      if (warnings.length < maxWarnings) warnings.push(out);
+      continue;
+    }
+    events.push(out);
+  }
+  if (rejected > maxWarnings) warnings.push(`${rejected} rows skipped in total`);
+  if (events.length === 0 && rejected > 0)
+    throw new ReportFormatError(`Shadowserver ${reportType} CSV: none of its ${rejected} rows is usable`);
+  const reporter: Reporter = options.reporter ?? { org: "The Shadowserver Foundation" };
+  if (!reporter.org) reporter.org = "The Shadowserver Foundation";
+  const result: ParseResult = {
+    format: "shadowserver",
+    reporter,
+    events,
+    // An automated feed: complete by construction, except a contact when it came without a mail.
+    missing: reporter.email ? [] : ["reporter_contact"],
+  };
+  if (options.messageId) result.messageId = options.messageId;
+  if (warnings.length) result.warnings = warnings;
+  return result;
+}
+
+/** Turns one data row of a Shadowserver CSV into an event, or says why it was skipped. */
+export interface RowMapper {
+  reportType: string;
+  map(row: readonly string[], line: number): ParsedEvent | string;
+}
+
+/**
+ * The row mapping of a Shadowserver CSV with these header columns (the type from the caller, the file name
+ * or the subject; else the columns decide). Shared by the in-memory parse and the streamed one
+ * (src/intake/feeds.ts). ReportFormatError for a header that is not Shadowserver's.
+ */
+export function shadowserverRowMapper(header: readonly string[], type: string): RowMapper {
+  const columns = header.map((c) => c.trim().toLowerCase());
   // No type from the caller, the file name or the subject: the columns say what they can.
   const reportType = type.trim().toLowerCase() || reportTypeFromColumns(columns) || "unknown";
   const typed = classifyShadowserverType(reportType, columns);
@@ -274,69 +321,42 @@ export function* shadowserverCsvSteps(
   const hostnameCol = WEB_TYPES.test(reportType) ? col("hostname") : -1;
   if (ipCol < 0 && urlCol < 0)
     throw new ReportFormatError(`Shadowserver ${reportType} CSV has no ip, src_ip or url column`);
-
   const descriptive = columns.map((c) => DESCRIPTIVE_COLUMN.test(c));
-  const events: ParsedEvent[] = [];
-  const warnings: string[] = [];
-  let rejected = 0;
-  const maxWarnings = options.maxWarnings ?? 20;
   const kind = "abuse" as const;
-  let line = 1;
-  for (const row of rows) {
-    line++;
-    if (line % ROWS_PER_STEP === 0) yield;
-    const rawIp = ipCol >= 0 ? (row[ipCol] ?? "") : "";
-    const ip = rawIp ? normalizeIp(rawIp) : undefined;
-    let url = urlCol >= 0 ? row[urlCol] || undefined : undefined;
-    const host =
-      (hostCol >= 0 ? row[hostCol] : undefined) ||
-      (hostnameCol >= 0 ? row[hostnameCol] : undefined) ||
-      undefined;
-    if (url?.startsWith("/") && host) url = `http://${host}${url}`;
-    if (url && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = undefined;
-    if ((rawIp && !ip) || (!ip && !url)) {
-      rejected++;
-      if (warnings.length < maxWarnings) {
-        warnings.push(
-          `line ${line}: ${rawIp ? `"${rawIp.slice(0, 60)}" is not an IP address` : "no ip or url"}; row skipped`,
-        );
+  return {
+    reportType,
+    map(row, line) {
+      const rawIp = ipCol >= 0 ? (row[ipCol] ?? "") : "";
+      const ip = rawIp ? normalizeIp(rawIp) : undefined;
+      let url = urlCol >= 0 ? row[urlCol] || undefined : undefined;
+      const host =
+        (hostCol >= 0 ? row[hostCol] : undefined) ||
+        (hostnameCol >= 0 ? row[hostnameCol] : undefined) ||
+        undefined;
+      if (url?.startsWith("/") && host) url = `http://${host}${url}`;
+      if (url && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = undefined;
+      if ((rawIp && !ip) || (!ip && !url))
+        return `line ${line}: ${rawIp ? `"${rawIp.slice(0, 60)}" is not an IP address` : "no ip or url"}; row skipped`;
+      const ts = row[tsCol] ?? "";
+      // The line finds the row in the stored original; descriptive columns (where a network is, its
+      // industry) stay there too: a hundred thousand copies of "NOORD-HOLLAND" help no one.
+      const details: Record<string, unknown> = { reportType, line };
+      if (unknownType) details.source_category = unknownType;
+      for (let i = 0; i < columns.length; i++) {
+        const v = row[i];
+        if (v !== undefined && v !== "" && i !== ipCol && i !== tsCol && !descriptive[i])
+          setField(details, columns[i]!, v);
       }
-      continue;
-    }
-    const ts = row[tsCol] ?? "";
-    // The line finds the row in the stored original; descriptive columns (where a network is, its
-    // industry) stay there too: a hundred thousand copies of "NOORD-HOLLAND" help no one.
-    const details: Record<string, unknown> = { reportType, line };
-    if (unknownType) details.source_category = unknownType;
-    for (let i = 0; i < columns.length; i++) {
-      const v = row[i];
-      if (v !== undefined && v !== "" && i !== ipCol && i !== tsCol && !descriptive[i])
-        setField(details, columns[i]!, v);
-    }
-    const subject: { ip?: string; port?: number; url?: string; domain?: string } = {};
-    if (ip) subject.ip = ip;
-    const port = portCol >= 0 ? normalizePort(row[portCol]) : undefined;
-    if (port !== undefined) subject.port = port;
-    if (url) subject.url = url;
-    if (host && WEB_TYPES.test(reportType) && !normalizeIp(host)) subject.domain = host.toLowerCase();
-    const category = typed.perRow ? typed.perRow(row) : typed.category;
-    events.push({ category, kind, subject, occurredAt: shadowserverTime(ts), details });
-  }
-  if (rejected > maxWarnings) warnings.push(`${rejected} rows skipped in total`);
-  if (events.length === 0 && rejected > 0)
-    throw new ReportFormatError(`Shadowserver ${reportType} CSV: none of its ${rejected} rows is usable`);
-  const reporter: Reporter = options.reporter ?? { org: "The Shadowserver Foundation" };
-  if (!reporter.org) reporter.org = "The Shadowserver Foundation";
-  const result: ParseResult = {
-    format: "shadowserver",
-    reporter,
-    events,
-    // An automated feed: complete by construction, except a contact when it came without a mail.
-    missing: reporter.email ? [] : ["reporter_contact"],
+      const subject: { ip?: string; port?: number; url?: string; domain?: string } = {};
+      if (ip) subject.ip = ip;
+      const port = portCol >= 0 ? normalizePort(row[portCol]) : undefined;
+      if (port !== undefined) subject.port = port;
+      if (url) subject.url = url;
+      if (host && WEB_TYPES.test(reportType) && !normalizeIp(host)) subject.domain = host.toLowerCase();
+      const category = typed.perRow ? typed.perRow(row as string[]) : typed.category;
+      return { category, kind, subject, occurredAt: shadowserverTime(ts), details };
+    },
   };
-  if (options.messageId) result.messageId = options.messageId;
-  if (warnings.length) result.warnings = warnings;
-  return result;
 }
 
 /** "2021-03-04 00:00:00" (always UTC at Shadowserver), parsed without regex per row for speed. */

@@ -11,6 +11,7 @@ const ALL = [
   "resolution",
   "inventory",
   "intake",
+  "feeds",
   "smtp",
   "cases",
   "audit",

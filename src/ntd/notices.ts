@@ -498,7 +498,7 @@ export async function takeStep(
     const profile = deps.policies.get(notice.brand_id);
     const done: StepDone["cases"] = [];
     if (input.step === "complete") {
-      const completed = await complete(trx, deps, actor, notice, input, profile);
+      const completed = await complete(trx, notice, input);
       if (!completed.ok) return completed;
     }
     for (const p of chosen) {
@@ -562,14 +562,7 @@ function checkStepInput(input: StepInput): Result<true> {
 }
 
 /** The notifier (or the desk for them) supplies what the notice lacked; it then goes to assessment. */
-async function complete(
-  trx: Trx,
-  deps: NtdDeps,
-  actor: Actor,
-  notice: NoticeRow,
-  input: StepInput,
-  _profile: PolicyProfile | undefined,
-): Promise<Result<true>> {
+async function complete(trx: Trx, notice: NoticeRow, input: StepInput): Promise<Result<true>> {
   const s = input.supplied ?? {};
   const next = {
     notifier_name: clean(s.name) ?? notice.notifier_name,
@@ -596,8 +589,6 @@ async function complete(
     );
   await updateNoticeContent(trx, notice.id, { ...next, missing, completed_at: new Date() });
   Object.assign(notice, next, { missing });
-  void deps;
-  void actor;
   return ok(true);
 }
 

@@ -176,3 +176,80 @@ test("killed with SIGKILL in the middle of a feed: a worker resumes after the la
   assert.equal(stored.n, rows - 1, "every usable row stored");
   assert.equal(stored.lines, rows - 1, "and none twice");
 });
+
+test("POST /api/v1/feeds takes a feed of any size as it arrives: 202 once stored, the workers process it; the original comes back whole", async () => {
+  const rows = 12_000;
+  const csv = feed(rows, 5);
+  const res = await t.api(
+    "agent",
+    "/api/v1/feeds?brand=extin&type=scan_ntp&filename=2026-12-02-scan_ntp-api.csv",
+    {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: csv,
+    },
+  );
+  const text = await res.text();
+  assert.equal(res.status, 202, text);
+  const view = JSON.parse(text) as { id: number; state: string; processing: { streamed: boolean } };
+  assert.equal(view.processing.streamed, true);
+  const done = await waitFor(
+    async () => {
+      const r = await db()
+        .selectFrom("reports")
+        .select(["state", "triage_reason"])
+        .where("id", "=", view.id)
+        .executeTakeFirst();
+      return r && r.state !== "processing" ? r : undefined;
+    },
+    60_000,
+    "the workers to process the feed",
+  );
+  assert.equal(done.state, "parsed", done.triage_reason ?? "");
+  assert.equal((await rowsOf(view.id)).n, rows - 1);
+  // The evidence as it came, byte for byte, from its chunks.
+  const raw = await t.api("agent", `/api/v1/reports/${view.id}/raw`);
+  assert.equal(raw.status, 200);
+  assert.ok(Buffer.from(await raw.arrayBuffer()).equals(csv));
+  // gzip, and a type that is not a feed.
+  const gz = await t.api("agent", "/api/v1/feeds?brand=extin&type=scan_ntp", {
+    method: "POST",
+    headers: { "content-type": "application/gzip" },
+    body: gzipSync(feed(3_000, 6)),
+  });
+  assert.equal(gz.status, 202, await gz.clone().text());
+  const wrong = await t.api("agent", "/api/v1/feeds?brand=extin", {
+    method: "POST",
+    headers: { "content-type": "message/rfc822" },
+    body: "Subject: x\r\n\r\nx",
+  });
+  assert.equal(wrong.status, 415);
+  const reader = await t.api("auditor", "/api/v1/feeds?brand=extin", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: csv,
+  });
+  assert.equal(reader.status, 403);
+});
+
+test("the retention purge takes a feed's chunks past its term, like any raw report", async () => {
+  const file = writeFeed("2026-12-02-scan_ntp-extin-old.csv", feed(2_000, 7));
+  const run = await runCli(["ingest", file, "--brand", "extin"], env());
+  assert.equal(run.code, 0, run.stderr);
+  const id = Number(/report (\d+)/.exec(run.stdout)?.[1]);
+  await sql`update reports set received_at = now() - interval '400 days' where id = ${id}`.execute(db());
+  // Its case is closed, so it is no longer evidence in an open case.
+  await sql`update cases set state = 'closed', closed_at = now() where id in (select case_id from events where report_id = ${id})`.execute(
+    db(),
+  );
+  const purge = await runCli(["privacy", "purge"], env());
+  assert.equal(purge.code, 0, purge.stderr);
+  const left = await db().selectFrom("report_chunks").select("seq").where("report_id", "=", id).execute();
+  assert.equal(left.length, 0);
+  const report = await db()
+    .selectFrom("reports")
+    .select(["raw", "sha256"])
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  assert.match(report.raw.toString("utf8"), /purged on/);
+});

@@ -161,7 +161,7 @@ export async function removeAbandonedUploads(db: DB): Promise<number> {
 // Processing
 
 /** The stored chunks of a report, one at a time (at most CHUNK_BYTES in memory). */
-async function* chunksOf(db: DB, reportId: number): AsyncGenerator<Buffer> {
+export async function* chunksOf(db: DB, reportId: number): AsyncGenerator<Buffer> {
   for (let seq = 0; ; seq++) {
     const row = await db
       .selectFrom("report_chunks")

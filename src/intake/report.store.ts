@@ -390,10 +390,10 @@ export async function getRaw(
   db: DB,
   id: number,
   scope: BrandScope = EVERY_BRAND,
-): Promise<{ raw: Buffer; filename: string | null; sha256: string } | undefined> {
+): Promise<{ raw: Buffer; filename: string | null; sha256: string; streamed: boolean } | undefined> {
   return db
     .selectFrom("reports")
-    .select(["raw", "filename", "sha256"])
+    .select(["raw", "filename", "sha256", "streamed"])
     .where("id", "=", id)
     .where(inBrandScope(scope, "reports.brand_id"))
     .executeTakeFirst();

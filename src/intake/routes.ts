@@ -4,12 +4,15 @@
  * evidence: a report is stored exactly as it came, and its SHA-256 is over those bytes.
  */
 import type { IncomingMessage } from "node:http";
+import { Readable } from "node:stream";
 import { z } from "zod";
 import { actorOf, HttpError, requireAbility } from "../auth/http.ts";
 import { brandInScope, describeScope } from "../auth/scope.ts";
 import { decodeCursor, encodeCursor } from "../events/cursor.ts";
+import { ReportFormatError } from "../parsers/common.ts";
 import type { App, RouteModule } from "../server.ts";
 import { normalizeMessageId } from "./envelope.ts";
+import { chunksOf, feedLimits, storeStreamedReport } from "./feeds.ts";
 import { findReports, reportDetail, submitReport } from "./ingest.ts";
 import { CHANNELS, presentReport, REPORT_STATES, ReportView } from "./present.ts";
 import { brandExists, getRaw, getReport } from "./report.store.ts";
@@ -29,6 +32,22 @@ export const REPORT_CONTENT_TYPES = [
   "text/plain",
   "application/octet-stream",
 ];
+
+export const FEED_CONTENT_TYPES = ["text/csv", "application/gzip", "application/x-gzip"];
+
+const FeedQuery = z.object({
+  brand: z.string().min(1).max(100).optional(),
+  type: z
+    .string()
+    .regex(/^[a-z0-9_]{1,80}$/, "a Shadowserver report type such as scan_dns or event4_sinkhole_http")
+    .optional(),
+  filename: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .meta({ description: "its file name (it may name the report type)" }),
+});
 
 const SubmitQuery = z.object({
   format: z
@@ -88,7 +107,7 @@ async function readBody(payload: IncomingMessage): Promise<Buffer> {
   const tooLarge = () =>
     new HttpError(
       413,
-      `the report is larger than ${API_MAX_BYTES / 1024 / 1024} MB; import bigger files with \`abusedesk ingest FILE\``,
+      `the report is larger than ${API_MAX_BYTES / 1024 / 1024} MB; send a large feed to POST /api/v1/feeds, or import it with \`abusedesk ingest FILE\``,
     );
   if (declared > API_MAX_BYTES) {
     payload.resume();
@@ -183,6 +202,76 @@ export const intakeApi: RouteModule = (parent, services) => {
     );
   });
 
+  // A feed of any size: the body is stored as it arrives, in chunks, and answered 202 once the last chunk is
+  // stored; the workers process it in batches (src/intake/feeds.ts).
+  parent.register(async (instance) => {
+    const app = instance as unknown as App;
+    const limits = feedLimits(services.config);
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser(FEED_CONTENT_TYPES, { bodyLimit: limits.maxBytes }, (_req, payload, done) =>
+      done(null, payload),
+    );
+    app.post(
+      "/api/v1/feeds",
+      {
+        config: { ability: "submit" },
+        bodyLimit: limits.maxBytes,
+        schema: {
+          tags: ["reports"],
+          summary:
+            "Submit a large feed (a Shadowserver CSV, plain or gzip) of any size; processed in batches",
+          description:
+            "Answers 202 once every byte is stored, with the report in state `processing`; its progress is " +
+            "`processing.rows_done` at GET /api/v1/reports/:id. The same bytes again are the same report.",
+          querystring: FeedQuery,
+          response: { 202: ReportView },
+        },
+      },
+      async (req, reply) => {
+        const actor = actorOf(req);
+        const q = req.query;
+        const brand = q.brand ?? (actor.brands?.length === 1 ? actor.brands[0] : undefined);
+        if (brand && (!brandInScope(actor.brands, brand) || !(await brandExists(db, brand))))
+          throw new HttpError(400, `there is no brand "${brand}"; GET /api/v1/brands lists them`);
+        if (!brand && actor.brands !== null)
+          throw new HttpError(
+            400,
+            `say which brand the feed is for with ?brand= (you may submit for ${describeScope(actor.brands)})`,
+          );
+        const body = req.body as IncomingMessage | undefined;
+        if (!body || typeof (body as { on?: unknown }).on !== "function")
+          throw new HttpError(
+            415,
+            `send the feed as the body with Content-Type ${FEED_CONTENT_TYPES.join(" or ")}`,
+          );
+        let stored: { id: number; duplicate: boolean };
+        try {
+          stored = await storeStreamedReport(
+            db,
+            body,
+            {
+              channel: "api",
+              filename: q.filename ?? `feed-${new Date().toISOString().slice(0, 10)}.csv`,
+              brandId: brand ?? null,
+              hint: { format: "shadowserver", ...(q.type ? { type: q.type } : {}) },
+              contentType: (req.headers["content-type"] ?? "text/csv").split(";")[0]!.trim(),
+            },
+            limits,
+            { wake: true },
+          );
+        } catch (err) {
+          if (err instanceof ReportFormatError) throw new HttpError(413, err.message);
+          throw err;
+        }
+        const detail = await reportDetail(db, stored.id, stored.duplicate, 0, undefined, actor.brands);
+        if (!detail)
+          throw new HttpError(409, "this feed was received already, for a brand you do not work for");
+        reply.code(202);
+        return presentReport(detail);
+      },
+    );
+  });
+
   parent.get(
     "/api/v1/reports/:id",
     {
@@ -251,6 +340,8 @@ export const intakeApi: RouteModule = (parent, services) => {
         .header("content-security-policy", "default-src 'none'; sandbox")
         .header("cache-control", "no-store")
         .header("x-sha256", raw.sha256);
+      // A feed stored in chunks goes out chunk by chunk (a purged one has none left: its tombstone is raw).
+      if (raw.streamed && raw.raw.length === 0) return reply.send(Readable.from(chunksOf(db, req.params.id)));
       return reply.send(raw.raw);
     },
   );

@@ -236,6 +236,10 @@ export async function holdsOverReports(trx: Trx, reportIds: readonly number[]) {
 /** Replaces the raw bytes of reports by a tombstone; the SHA-256 and size of what was received stay. */
 export async function tombstoneReports(trx: Trx, reportIds: readonly number[], tombstone: Buffer) {
   if (reportIds.length === 0) return 0;
+  await trx
+    .deleteFrom("report_chunks")
+    .where("report_id", "=", sql<number>`any(${[...reportIds]}::bigint[])`)
+    .execute();
   const res = await trx
     .updateTable("reports")
     .set({ raw: tombstone, mail_from: null, subject: null })
@@ -297,7 +301,8 @@ export async function purgeRawReports(
     with picked as (
       select r.id from reports r
       where r.received_at < ${f.cutoff}
-        and octet_length(r.raw) = r.size and r.size > 0
+        and ((octet_length(r.raw) = r.size and r.size > 0)
+          or (r.streamed and exists (select 1 from report_chunks k where k.report_id = r.id)))
         and ${f.brands === null ? sql`(r.brand_id is null or not (r.brand_id = any(${[...f.except]}::text[])))` : sql`r.brand_id = any(${[...f.brands]}::text[])`}
         and not exists (
           select 1 from events e join cases c on c.id = e.case_id
@@ -307,7 +312,9 @@ export async function purgeRawReports(
           where e.report_id = r.id)
       order by r.id
       limit ${PURGE_BATCH}
-      for update of r skip locked)
+      for update of r skip locked),
+    -- A feed stored in chunks (src/intake/feeds.ts) loses its chunks.
+    chunks as (delete from report_chunks where report_id in (select id from picked))
     update reports set raw = ${f.tombstone}, mail_from = null, subject = null
     where id in (select id from picked)
     returning 1 as n`.execute(db);

@@ -176,7 +176,7 @@ export const ConfigSchema = z
       .min(1024)
       .default(32 * 1024 * 1024),
     /** Rows per batch of a streamed feed (one transaction each). */
-    streamBatchRows: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
+    streamBatchRows: z.coerce.number().int().min(100).max(1_000_000).default(50_000),
     /** The ceiling of a streamed feed: bytes as received, and rows. */
     maxFeedBytes: z.coerce
       .number()

@@ -19,6 +19,7 @@ import * as firsthour from "./migrations/0012_firsthour.ts";
 import * as ntd from "./migrations/0013_ntd.ts";
 import * as collectors from "./migrations/0014_collectors.ts";
 import * as feeds from "./migrations/0015_feeds.ts";
+import * as feedSpeed from "./migrations/0016_feed_speed.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -62,6 +63,7 @@ export const migrations: Record<string, Migration> = {
   "0013_ntd": ntd,
   "0014_collectors": collectors,
   "0015_feeds": feeds,
+  "0016_feed_speed": feedSpeed,
 };
 
 export function redact(url: string): string {

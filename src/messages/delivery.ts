@@ -186,7 +186,9 @@ export async function deliverNext(
   relay: Relay | null,
 ): Promise<DeliveryResult[] | "none"> {
   const composed = await composeDue(db, deps);
-  const sent = await sendDue(db, relay);
+  // Without a relay there is nothing to send: composeDue holds what it composes. A message someone
+  // released to be sent (`abusedesk outbox send --relay`) is left to them, not held again.
+  const sent = relay ? await sendDue(db, relay) : [];
   return composed === 0 && sent.length === 0 ? "none" : sent;
 }
 

@@ -6,8 +6,10 @@
 import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import { z } from "zod";
+import type { Actor } from "../auth/auth.store.ts";
 import { actorOf, HttpError, requireAbility } from "../auth/http.ts";
 import { brandInScope, describeScope } from "../auth/scope.ts";
+import type { DB } from "../db/index.ts";
 import { decodeCursor, encodeCursor } from "../events/cursor.ts";
 import { ReportFormatError } from "../parsers/common.ts";
 import type { App, RouteModule } from "../server.ts";
@@ -101,6 +103,27 @@ const ReportBodyView = z
   })
   .meta({ id: "ReportBody" });
 
+/**
+ * The brand a submission is for: the one named (within the submitter's brands), or a brand-limited
+ * submitter's only brand; a brand-limited submitter of several brands must name one.
+ */
+async function submittersBrand(
+  db: DB,
+  actor: Actor,
+  given: string | undefined,
+  what: string,
+): Promise<string | undefined> {
+  const brand = given ?? (actor.brands?.length === 1 ? actor.brands[0] : undefined);
+  if (brand && (!brandInScope(actor.brands, brand) || !(await brandExists(db, brand))))
+    throw new HttpError(400, `there is no brand "${brand}"; GET /api/v1/brands lists them`);
+  if (!brand && actor.brands !== null)
+    throw new HttpError(
+      400,
+      `say which brand the ${what} is for with ?brand= (you may submit for ${describeScope(actor.brands)})`,
+    );
+  return brand;
+}
+
 /** Reads the body as bytes, with a limit and a message that says what to do instead. */
 async function readBody(payload: IncomingMessage): Promise<Buffer> {
   const declared = Number(payload.headers["content-length"]);
@@ -163,15 +186,7 @@ export const intakeApi: RouteModule = (parent, services) => {
           );
         }
         // A brand-limited submitter names one of their brands (or has just one), so the report is theirs to read.
-        const brand = q.brand ?? (actor.brands?.length === 1 ? actor.brands[0] : undefined);
-        if (brand && (!brandInScope(actor.brands, brand) || !(await brandExists(db, brand)))) {
-          throw new HttpError(400, `there is no brand "${brand}"; GET /api/v1/brands lists them`);
-        }
-        if (!brand && actor.brands !== null)
-          throw new HttpError(
-            400,
-            `say which brand the report is for with ?brand= (you may submit for ${describeScope(actor.brands)})`,
-          );
+        const brand = await submittersBrand(db, actor, q.brand, "report");
         const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
         const detail = await submitReport(services, {
           raw,
@@ -230,14 +245,7 @@ export const intakeApi: RouteModule = (parent, services) => {
       async (req, reply) => {
         const actor = actorOf(req);
         const q = req.query;
-        const brand = q.brand ?? (actor.brands?.length === 1 ? actor.brands[0] : undefined);
-        if (brand && (!brandInScope(actor.brands, brand) || !(await brandExists(db, brand))))
-          throw new HttpError(400, `there is no brand "${brand}"; GET /api/v1/brands lists them`);
-        if (!brand && actor.brands !== null)
-          throw new HttpError(
-            400,
-            `say which brand the feed is for with ?brand= (you may submit for ${describeScope(actor.brands)})`,
-          );
+        const brand = await submittersBrand(db, actor, q.brand, "feed");
         const body = req.body as IncomingMessage | undefined;
         if (!body || typeof (body as { on?: unknown }).on !== "function")
           throw new HttpError(

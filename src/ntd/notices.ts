@@ -221,8 +221,7 @@ export async function receiveNotice(
     interest: clean(input.interest),
   };
   const missing = missingElements(content);
-  const calls: number[] = [];
-  const result = await decide(deps.db, async (trx): Promise<Result<NoticeReceived>> => {
+  return decide(deps.db, async (trx): Promise<Result<NoticeReceived>> => {
     const brand = await trx
       .selectFrom("brands")
       .select(["id"])
@@ -331,8 +330,6 @@ export async function receiveNotice(
       message,
     });
   });
-  if (result.ok) await sendCalls(deps, calls);
-  return result;
 }
 
 /**
@@ -375,17 +372,41 @@ async function openProcedures(
   await insertEvents(trx, { reportId: n.reportId, receivedAt: n.receivedAt }, parsed, { resolved, caseIds });
   const unresolved = n.locations.filter((_, i) => caseIds[i] === null).map((l) => l.value);
   await setUnresolvedLocations(trx, n.noticeId, unresolved);
-  const rows: { case_id: number; notice_id: number; location: string; state: NtdState }[] = [];
-  n.locations.forEach((l, i) => {
-    const caseId = caseIds[i];
-    if (caseId !== null && caseId !== undefined && !rows.some((r) => r.case_id === caseId))
-      rows.push({ case_id: caseId, notice_id: n.noticeId, location: l.value, state: n.state });
+  const { cases, clock } = await startProcedures(trx, {
+    noticeId: n.noticeId,
+    located: n.locations.map((l, i) => ({ caseId: caseIds[i] ?? null, value: l.value })),
+    state: n.state,
+    trusted: n.trusted,
+    profile: n.profile,
+    from: n.receivedAt,
   });
+  return { cases, unresolved, completenessDue: n.state === "incomplete" && clock ? clock.dueAt : null };
+}
+
+/**
+ * One procedure per location that is ours (each its case), in `state`, with the clock that state keeps;
+ * a trusted flagger's cases lead the queue. Each case's timeline says so.
+ */
+async function startProcedures(
+  trx: Trx,
+  p: {
+    noticeId: number;
+    located: readonly { caseId: number | null; value: string }[];
+    state: NtdState;
+    trusted: boolean;
+    profile: PolicyProfile | undefined;
+    from: Date;
+  },
+) {
+  const rows: { case_id: number; notice_id: number; location: string; state: NtdState }[] = [];
+  for (const l of p.located)
+    if (l.caseId !== null && !rows.some((r) => r.case_id === l.caseId))
+      rows.push({ case_id: l.caseId, notice_id: p.noticeId, location: l.value, state: p.state });
   await insertProcedures(trx, rows);
   const cases = rows.map((r) => r.case_id);
-  const clock = clockFor(n.profile, n.state, n.receivedAt, n.trusted);
+  const clock = clockFor(p.profile, p.state, p.from, p.trusted);
   await setClocks(trx, cases, clock ? cases.map((caseId) => ({ caseId, ...clock })) : [], []);
-  if (n.trusted) await setLead(trx, cases);
+  if (p.trusted) await setLead(trx, cases);
   for (const caseId of cases)
     await appendAudit(trx, {
       actor: NTD_ACTOR,
@@ -393,13 +414,13 @@ async function openProcedures(
       subjectType: "case",
       subjectId: caseId,
       details: {
-        notice: n.noticeId,
-        to: n.state,
+        notice: p.noticeId,
+        to: p.state,
         due: clock?.dueAt.toISOString() ?? null,
         source: clock?.source ?? null,
       },
     });
-  return { cases, unresolved, completenessDue: n.state === "incomplete" && clock ? clock.dueAt : null };
+  return { cases, clock };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1063,15 +1084,14 @@ export async function noticeFromMail(
   const unresolved = located.filter((l) => l.caseId === null).map((l) => l.value);
   await setUnresolvedLocations(trx, notice.id, unresolved);
   const state: NtdState = missing.length > 0 && email ? "incomplete" : "assessment";
-  const rows: { case_id: number; notice_id: number; location: string; state: NtdState }[] = [];
-  for (const l of located)
-    if (l.caseId !== null && !rows.some((r) => r.case_id === l.caseId))
-      rows.push({ case_id: l.caseId, notice_id: notice.id, location: l.value, state });
-  await insertProcedures(trx, rows);
-  const cases = rows.map((r) => r.case_id);
-  const clock = clockFor(profile, state, m.receivedAt, trusted);
-  await setClocks(trx, cases, clock ? cases.map((caseId) => ({ caseId, ...clock })) : [], []);
-  if (trusted) await setLead(trx, cases);
+  const { cases, clock } = await startProcedures(trx, {
+    noticeId: notice.id,
+    located,
+    state,
+    trusted,
+    profile,
+    from: m.receivedAt,
+  });
   await appendAudit(trx, {
     actor: NTD_ACTOR,
     action: "notice.receive",

@@ -57,4 +57,7 @@ const res = spawnSync(
   ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", ...files],
   { stdio: "inherit" },
 );
+// The console's browser tests save a screenshot each (test/console.test.ts): say where they are.
+const shots = new URL("../test-results/console/", import.meta.url);
+if (existsSync(shots)) console.log(`screenshots of the console tests: ${shots.pathname}`);
 process.exit(res.status ?? 1);

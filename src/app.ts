@@ -45,6 +45,7 @@ import { portalWeb } from "./portal/routes.ts";
 import { startRetentionWorker } from "./privacy/purge.ts";
 import { retentionOf } from "./privacy/retention.ts";
 import { privacyApi } from "./privacy/routes.ts";
+import { reportingApi } from "./reporting/routes.ts";
 import { createResolver, type Resolver } from "./resolution/resolver.ts";
 import { type App, buildServer, type Routes, type Services } from "./server.ts";
 import { consoleWeb } from "./web/routes.ts";
@@ -64,6 +65,7 @@ export const ROUTES: Routes = {
     privacyApi,
     statementsApi,
     noticesApi,
+    reportingApi,
   ],
   web: [signInWeb, consoleWeb, portalWeb, noticeWeb],
 };

@@ -16,6 +16,7 @@ import Fastify, {
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -106,6 +107,8 @@ export async function buildServer(services: Services, routes: Routes): Promise<A
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas with an id (Report, Event, …) become components/schemas, which the $refs point at.
+    transformObject: jsonSchemaTransformObject,
   });
 
   const httpRequests = new client.Counter({

@@ -123,6 +123,7 @@ test("roles are checked: an agent may read but not create tokens (403); an admin
     user_id: meBody.user_id,
     scope: "write",
     brands: null,
+    abilities: ["read", "work", "submit", "account"],
   });
   assert.equal(typeof meBody.user_id, "number");
   const brands = await t.api("auditor", "/api/v1/brands");
@@ -211,7 +212,12 @@ test("console sign-in sets an HttpOnly SameSite session cookie and shows the sig
   assert.match(cookie, /SameSite=Strict/i);
   const page = await browser.get("/");
   assert.equal(page.status, 200);
-  assert.match(await page.text(), /Signed in as <strong>sup@x2com\.nl<\/strong> \(supervisor\)/);
+  // The console's page is the React application; who is signed in, the console asks the API.
+  assert.match(await page.text(), /<div id="root">/);
+  const whoami = await json(await browser.get("/api/v1/me", { "x-csrf-token": browser.csrfCookie()! }));
+  assert.equal(whoami.name, "sup@x2com.nl");
+  assert.equal(whoami.role, "supervisor");
+  assert.ok(whoami.abilities.includes("approve"));
 
   // The console calls the API with its cookie, but only with the session's CSRF token beside it: another
   // site can make a browser send the cookie, never read the token.
@@ -240,7 +246,7 @@ test("console sign-in sets an HttpOnly SameSite session cookie and shows the sig
   });
   assert.equal(forged.status, 403);
   assert.equal((await browser.get("/")).status, 200, "still signed in");
-  const out = await browser.submit("/", "/logout", {});
+  const out = await browser.submit("/account", "/logout", {});
   assert.equal(out.status, 303);
   const after = await fetch(`${t.baseUrl}/`, { redirect: "manual", headers: { cookie: session } });
   assert.equal(after.status, 302);

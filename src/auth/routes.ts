@@ -16,7 +16,7 @@ import {
   totpRequiredRoles,
 } from "./auth.store.ts";
 import { actorOf, HttpError, httpError } from "./http.ts";
-import { ROLES } from "./roles.ts";
+import { ABILITIES, GRANTS, READ_ABILITIES, ROLES } from "./roles.ts";
 
 // Re-exported for the console's pages (src/web/), which share the sign-in pages' layout.
 export { escapeHtml, page } from "./pages.ts";
@@ -34,6 +34,9 @@ const ActorView = z.object({
   user_id: z.number().nullable(),
   scope: z.enum(["read", "write"]),
   brands: z.array(z.string()).nullable(),
+  abilities: z
+    .array(z.enum(ABILITIES))
+    .describe("what this actor may do (its role's abilities; only reading for a read-scoped token)"),
 });
 
 const UserView = z.object({
@@ -75,7 +78,16 @@ export const authApi: RouteModule = (app, { db }) => {
     async (req) => {
       const a = actorOf(req);
       const brands = a.brands === null ? null : [...a.brands];
-      return { kind: a.kind, name: a.name, role: a.role, user_id: a.userId, scope: a.scope, brands };
+      const abilities = GRANTS[a.role].filter((x) => a.scope !== "read" || READ_ABILITIES.includes(x));
+      return {
+        kind: a.kind,
+        name: a.name,
+        role: a.role,
+        user_id: a.userId,
+        scope: a.scope,
+        brands,
+        abilities,
+      };
     },
   );
 

@@ -37,6 +37,8 @@ export interface CaseFilter {
   escalated?: boolean;
   /** Cases of category other waiting for a person to classify them. */
   needsClassification?: boolean;
+  /** Cases with (true) or without (false) a step waiting for a second person's approval. */
+  awaitingApproval?: boolean;
   /** Only cases of these brands (the reader's scope); undefined: every brand. */
   scope?: BrandScope;
 }
@@ -116,6 +118,19 @@ function filtered(db: Db, f: CaseFilter) {
   if (f.owner !== undefined) q = q.where("c.owner_id", "=", f.owner);
   if (f.escalated !== undefined) q = q.where("c.escalated", "=", f.escalated);
   if (f.needsClassification !== undefined) q = q.where("c.needs_classification", "=", f.needsClassification);
+  if (f.awaitingApproval !== undefined) {
+    const want = f.awaitingApproval;
+    q = q.where((eb) => {
+      const waiting = eb.exists(
+        eb
+          .selectFrom("actions as a")
+          .select(sql`1`.as("one"))
+          .whereRef("a.case_id", "=", "c.id")
+          .where("a.state", "=", "awaiting_approval"),
+      );
+      return want ? waiting : eb.not(waiting);
+    });
+  }
   const text = f.q?.trim();
   if (text) {
     const like = `%${escapeLike(text)}%`;

@@ -23,6 +23,7 @@ export function toFilter(q: z.output<typeof CaseFilterSchema>): CaseFilter {
     ...(q.owner !== undefined ? { owner: q.owner } : {}),
     ...(q.escalated ? { escalated: q.escalated === "true" } : {}),
     ...(q.needs_classification ? { needsClassification: q.needs_classification === "true" } : {}),
+    ...(q.awaiting_approval ? { awaitingApproval: q.awaiting_approval === "true" } : {}),
   };
 }
 

@@ -50,6 +50,10 @@ export const CaseFilterSchema = z.object({
     .enum(["true", "false"])
     .optional()
     .describe("true: cases of category other waiting for a person to say what they are"),
+  awaiting_approval: z
+    .enum(["true", "false"])
+    .optional()
+    .describe("true: cases with a severe step waiting for a second person's approval"),
 });
 
 export const CaseListQuery = CaseFilterSchema.extend({

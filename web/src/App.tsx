@@ -1,0 +1,142 @@
+/** The console's frame: the header with its pages, the language switch and the person; then the page. */
+import {
+  Alert,
+  AppShell,
+  Button,
+  Group,
+  Loader,
+  SegmentedControl,
+  Text,
+  UnstyledButton,
+} from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
+import { createContext, useContext } from "react";
+import { Link, Route, Switch, useLocation } from "wouter";
+import { api, errorText, type Me } from "./api.ts";
+import { type Lang, useI18n } from "./i18n.tsx";
+import { CasePage } from "./pages/Case.tsx";
+import { Dashboard } from "./pages/Dashboard.tsx";
+import { MeasuresPage, NoticesPage, OrdersPage, TransparencyPage } from "./pages/Lists.tsx";
+import { Queue } from "./pages/Queue.tsx";
+import { ReportsPage } from "./pages/Reports.tsx";
+
+const MeContext = createContext<Me | null>(null);
+
+/** The signed-in person: their name, role, brands and what they may do (GET /api/v1/me). */
+export function useMe(): Me {
+  const me = useContext(MeContext);
+  if (!me) throw new Error("useMe outside the signed-in console");
+  return me;
+}
+
+export function may(me: Me, ability: Me["abilities"][number]): boolean {
+  return me.abilities.includes(ability);
+}
+
+function csrf(): string {
+  const m = /(?:^|;\s*)abusedesk_csrf=([^;]+)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]!) : "";
+}
+
+export function App() {
+  const { t, lang, setLang } = useI18n();
+  const [location] = useLocation();
+  const me = useQuery({
+    queryKey: ["me"],
+    queryFn: async () => (await api.GET("/api/v1/me")).data!,
+    staleTime: 300_000,
+  });
+  if (me.isPending)
+    return (
+      <Group p="xl">
+        <Loader size="sm" aria-label={t.loading} />
+      </Group>
+    );
+  if (me.isError)
+    return (
+      <Alert color="red" m="xl" role="alert">
+        {errorText(me.error)}
+      </Alert>
+    );
+  const pages: [string, string][] = [
+    ["/", t.nav.queue],
+    ["/dashboard", t.nav.dashboard],
+    ["/reports", t.nav.reports],
+    ["/notices", t.nav.notices],
+    ["/orders", t.nav.orders],
+    ["/measures", t.nav.measures],
+    ["/transparency", t.nav.transparency],
+  ];
+  const current = (href: string) =>
+    href === "/" ? location === "/" || location.startsWith("/cases") : location.startsWith(href);
+  return (
+    <MeContext.Provider value={me.data}>
+      <a className="skip-link" href="#main">
+        {t.skip}
+      </a>
+      <AppShell header={{ height: 56 }} padding="md">
+        <AppShell.Header className="no-print">
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="lg" wrap="nowrap">
+              <Text fw={700} c="desk.7" component="span">
+                {t.appName}
+              </Text>
+              <nav aria-label={t.appName}>
+                <Group gap={4} wrap="nowrap">
+                  {pages.map(([href, label]) => (
+                    <UnstyledButton
+                      key={href}
+                      component={Link}
+                      href={href}
+                      px="sm"
+                      py={6}
+                      aria-current={current(href) ? "page" : undefined}
+                      className="nav-link"
+                      fw={current(href) ? 700 : 400}
+                      c={current(href) ? "desk.7" : "dark.6"}
+                    >
+                      {label}
+                    </UnstyledButton>
+                  ))}
+                </Group>
+              </nav>
+            </Group>
+            <Group gap="sm" wrap="nowrap">
+              <SegmentedControl
+                size="xs"
+                aria-label={t.language}
+                value={lang}
+                onChange={(v) => setLang(v as Lang)}
+                data={[
+                  { value: "nl", label: "NL" },
+                  { value: "en", label: "EN" },
+                ]}
+              />
+              <Text size="sm" id="signed-in-as">
+                <a href="/account">{me.data.name}</a> ({me.data.role})
+              </Text>
+              <form method="post" action="/logout">
+                <input type="hidden" name="csrf" value={csrf()} />
+                <Button type="submit" size="xs" variant="default">
+                  {t.signOut}
+                </Button>
+              </form>
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Main id="main" tabIndex={-1}>
+          <Switch>
+            <Route path="/" component={Queue} />
+            <Route path="/cases/:id">{(p) => <CasePage id={Number(p.id)} />}</Route>
+            <Route path="/dashboard" component={Dashboard} />
+            <Route path="/reports" component={ReportsPage} />
+            <Route path="/notices" component={NoticesPage} />
+            <Route path="/orders" component={OrdersPage} />
+            <Route path="/measures" component={MeasuresPage} />
+            <Route path="/transparency" component={TransparencyPage} />
+          </Switch>
+        </AppShell.Main>
+      </AppShell>
+    </MeContext.Provider>
+  );
+}

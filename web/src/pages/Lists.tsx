@@ -1,0 +1,277 @@
+/**
+ * The procedures' lists: notice-and-takedown notices, authority orders and measures, each with its own
+ * states and deadlines, and the DSA transparency report of a period (page, CSV and print).
+ */
+import { Anchor, Button, Group, Stack, Table, Text, TextInput } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "wouter";
+import { api } from "../api.ts";
+import { useI18n, words } from "../i18n.tsx";
+import { Countdown, downloadCsv, Loading, PageTitle, Problem, StateBadge, useNow } from "../shared.tsx";
+
+function CaseLinks({ ids }: { ids: number[] }) {
+  return (
+    <>
+      {ids.map((id) => (
+        <Anchor key={id} component={Link} href={`/cases/${id}`} mr={6}>
+          #{id}
+        </Anchor>
+      ))}
+    </>
+  );
+}
+
+export function NoticesPage() {
+  const { t, dateTime } = useI18n();
+  const now = useNow();
+  const q = useQuery({
+    queryKey: ["notices"],
+    queryFn: async () => (await api.GET("/api/v1/notices", { params: { query: { limit: 200 } } })).data!,
+  });
+  return (
+    <Stack>
+      <PageTitle>{t.lists.notices}</PageTitle>
+      {q.isPending ? (
+        <Loading />
+      ) : q.isError ? (
+        <Problem error={q.error} />
+      ) : q.data.items.length === 0 ? (
+        <Text>{t.lists.empty}</Text>
+      ) : (
+        <Table fz="sm" id="notices">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>#</Table.Th>
+              <Table.Th>{t.lists.received}</Table.Th>
+              <Table.Th>{t.lists.category}</Table.Th>
+              <Table.Th>{t.lists.location}</Table.Th>
+              <Table.Th>{t.lists.state}</Table.Th>
+              <Table.Th>{t.lists.due}</Table.Th>
+              <Table.Th>{t.lists.case}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {q.data.items.map((n) =>
+              (n.procedures.length ? n.procedures : [null]).map((p, i) => (
+                <Table.Tr key={`${n.id}-${p?.location ?? ""}`}>
+                  <Table.Td>{i === 0 ? n.reference : ""}</Table.Td>
+                  <Table.Td>{i === 0 ? dateTime(n.received_at) : ""}</Table.Td>
+                  <Table.Td>{words(n.category)}</Table.Td>
+                  <Table.Td className="mono">{p?.location ?? n.locations.join(", ")}</Table.Td>
+                  <Table.Td>
+                    <StateBadge state={p?.state ?? n.state} />
+                  </Table.Td>
+                  <Table.Td>{p?.due ? <Countdown due={p.due.due_at} now={now} /> : "—"}</Table.Td>
+                  <Table.Td>{p && <CaseLinks ids={[p.case_id]} />}</Table.Td>
+                </Table.Tr>
+              )),
+            )}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
+
+export function OrdersPage() {
+  const { t, dateTime } = useI18n();
+  const now = useNow();
+  const q = useQuery({
+    queryKey: ["orders"],
+    queryFn: async () => (await api.GET("/api/v1/orders", { params: { query: { limit: 200 } } })).data!,
+  });
+  return (
+    <Stack>
+      <PageTitle>{t.lists.orders}</PageTitle>
+      {q.isPending ? (
+        <Loading />
+      ) : q.isError ? (
+        <Problem error={q.error} />
+      ) : q.data.items.length === 0 ? (
+        <Text>{t.lists.empty}</Text>
+      ) : (
+        <Table fz="sm" id="orders">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>#</Table.Th>
+              <Table.Th>{t.lists.authority}</Table.Th>
+              <Table.Th>{t.lists.received}</Table.Th>
+              <Table.Th>{t.lists.category}</Table.Th>
+              <Table.Th>{t.lists.state}</Table.Th>
+              <Table.Th>{t.lists.due}</Table.Th>
+              <Table.Th>{t.lists.case}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {q.data.items.map((o) => (
+              <Table.Tr key={o.id}>
+                <Table.Td>{o.reference}</Table.Td>
+                <Table.Td>{o.authority_name}</Table.Td>
+                <Table.Td>{dateTime(o.received_at)}</Table.Td>
+                <Table.Td>{words(o.category)}</Table.Td>
+                <Table.Td>
+                  <StateBadge state={o.deadline.state} />
+                </Table.Td>
+                <Table.Td>
+                  {o.executed_at ? dateTime(o.executed_at) : <Countdown due={o.deadline.due_at} now={now} />}
+                </Table.Td>
+                <Table.Td>
+                  <CaseLinks ids={(o.cases ?? []).map((c) => c.id)} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
+
+export function MeasuresPage() {
+  const { t, dateTime, step } = useI18n();
+  const q = useQuery({
+    queryKey: ["actions"],
+    queryFn: async () => (await api.GET("/api/v1/actions", { params: { query: { limit: 200 } } })).data!,
+  });
+  return (
+    <Stack>
+      <PageTitle>{t.lists.measures}</PageTitle>
+      {q.isPending ? (
+        <Loading />
+      ) : q.isError ? (
+        <Problem error={q.error} />
+      ) : q.data.items.length === 0 ? (
+        <Text>{t.lists.empty}</Text>
+      ) : (
+        <Table fz="sm" id="measures">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>#</Table.Th>
+              <Table.Th>{t.lists.step}</Table.Th>
+              <Table.Th>{t.caseView.customer}</Table.Th>
+              <Table.Th>{t.lists.state}</Table.Th>
+              <Table.Th>{t.lists.created}</Table.Th>
+              <Table.Th>{t.lists.case}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {q.data.items.map((a) => (
+              <Table.Tr key={a.id}>
+                <Table.Td>{a.id}</Table.Td>
+                <Table.Td>{step(a.step)}</Table.Td>
+                <Table.Td>{a.customer?.name ?? "—"}</Table.Td>
+                <Table.Td>
+                  <StateBadge state={a.state} />
+                </Table.Td>
+                <Table.Td>
+                  {dateTime(a.created_at)} · {a.requested_by}
+                </Table.Td>
+                <Table.Td>
+                  <CaseLinks ids={[a.case_id]} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
+
+/** Flattens the report's nested figures into "notices.by_category.spam" = 3 rows. */
+function flatten(value: unknown, prefix = "", out: [string, string][] = [], depth = 0): [string, string][] {
+  if (depth > 6) return out;
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);
+  } else out.push([prefix, Array.isArray(value) ? value.join(", ") : String(value ?? "—")]);
+  return out;
+}
+
+export function TransparencyPage() {
+  const { t } = useI18n();
+  const year = new Date().getUTCFullYear();
+  const [from, setFrom] = useState(`${year}-01-01`);
+  const [to, setTo] = useState(new Date().toISOString().slice(0, 10));
+  const [asked, setAsked] = useState({ from, to });
+  const q = useQuery({
+    queryKey: ["transparency", asked],
+    queryFn: async () =>
+      (
+        await api.GET("/api/v1/reports/transparency", {
+          params: {
+            query: {
+              from: new Date(`${asked.from}T00:00:00Z`).toISOString(),
+              to: new Date(`${asked.to}T23:59:59Z`).toISOString(),
+            },
+          },
+        })
+      ).data as unknown,
+  });
+  const rows = q.data ? flatten(q.data) : [];
+  return (
+    <Stack>
+      <PageTitle
+        actions={
+          <Group className="no-print">
+            <Button
+              size="xs"
+              variant="default"
+              disabled={rows.length === 0}
+              onClick={() =>
+                downloadCsv(`transparency-${asked.from}-${asked.to}.csv`, ["figure", "value"], rows)
+              }
+            >
+              {t.transparency.csv}
+            </Button>
+            <Button size="xs" variant="default" onClick={() => window.print()}>
+              {t.transparency.print}
+            </Button>
+          </Group>
+        }
+      >
+        {t.transparency.title}
+      </PageTitle>
+      <Group align="flex-end" className="no-print">
+        <TextInput
+          type="date"
+          label={t.transparency.from}
+          value={from}
+          onChange={(e) => setFrom(e.currentTarget.value)}
+        />
+        <TextInput
+          type="date"
+          label={t.transparency.to}
+          value={to}
+          onChange={(e) => setTo(e.currentTarget.value)}
+        />
+        <Button onClick={() => setAsked({ from, to })}>{t.transparency.show}</Button>
+      </Group>
+      <Text size="sm">
+        {asked.from} – {asked.to}
+      </Text>
+      {q.isPending ? (
+        <Loading />
+      ) : q.isError ? (
+        <Problem error={q.error} />
+      ) : (
+        <Table fz="sm" id="transparency">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t.transparency.figure}</Table.Th>
+              <Table.Th>{t.transparency.value}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map(([k, v]) => (
+              <Table.Tr key={k}>
+                <Table.Td className="mono">{k}</Table.Td>
+                <Table.Td>{v}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { createUser, SYSTEM } from "../src/auth/auth.store.ts";
+import { totpCode } from "../src/auth/totp.ts";
 import { personWithPassword } from "./browser.ts";
 import { json, startTestDesk, type TestDesk } from "./helpers.ts";
 
@@ -317,13 +318,75 @@ test("the dashboard shows the demo's figures, each a link to its list, and every
   await accessible(page, "the dashboard");
   await page.click("#fig-open");
   await page.waitForURL(`${t.baseUrl}/`);
-  for (const path of ["/notices", "/orders", "/measures", "/transparency"]) {
+  for (const path of ["/notices", "/orders", "/measures", "/transparency", "/customers"]) {
     await page.goto(`${t.baseUrl}${path}`);
     await page.waitForSelector("h1");
     await page.waitForLoadState("networkidle");
     await accessible(page, path);
     await shot(page, path.slice(1));
   }
+  await ctx.close();
+});
+
+test("an inventory import is previewed (nothing stored), then applied; the customer's page shows its resources in time", async () => {
+  await personWithPassword(t.desk.conn.db, "eva@desk.test", "admin", PASSWORD);
+  const ctx = await context();
+  const page = await signIn(ctx, "eva@desk.test");
+  await page.goto(`${t.baseUrl}/customers`);
+  await page.waitForSelector("#customers tbody tr");
+  await accessible(page, "the customers page");
+  const file = [
+    "customer_id,customer_name,brand,contact_email,kind,value,valid_from,valid_to",
+    "ui-1,Schermtest BV,webxtra,ui@schermtest.example,ip,203.0.113.224/29,2025-06-01,",
+    "ui-1,Schermtest BV,webxtra,ui@schermtest.example,domain,schermtest.example,2025-06-01,",
+  ].join("\n");
+  await page.locator("#inventory-import input[type=file]").setInputFiles({
+    name: "inventory.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(`${file}\n`),
+  });
+  await page.click("#inventory-preview");
+  await page.waitForSelector("#inventory-preview-result");
+  const previewText = (await page.textContent("#inventory-preview-result")) ?? "";
+  assert.match(previewText, /resources 2 added/);
+  assert.match(previewText, /203\.0\.113\.224\/29/);
+  assert.equal((await t.api("agent", "/api/v1/customers/ui-1")).status, 404, "the preview stored nothing");
+  await shot(page, "inventory-preview");
+  await page.click("#inventory-apply");
+  await page.waitForSelector("#inventory-applied");
+  const stored = await json(await t.api("agent", "/api/v1/customers/ui-1"));
+  assert.equal(stored.resources.length, 2);
+  await page.goto(`${t.baseUrl}/customers/ui-1`);
+  await page.waitForSelector("#resources >> text=203.0.113.224/29");
+  await accessible(page, "a customer's page");
+  await shot(page, "customer");
+  await ctx.close();
+});
+
+test("sign-in with TOTP: a person enrols an authenticator on the account page, and the next sign-in asks for a code", async () => {
+  await personWithPassword(t.desk.conn.db, "dora@desk.test", "agent", PASSWORD);
+  const ctx = await context();
+  const page = await signIn(ctx, "dora@desk.test");
+  await page.click("#signed-in-as a");
+  await page.waitForURL(`${t.baseUrl}/account`);
+  const secret = ((await page.textContent("#totp-secret")) ?? "").replaceAll(" ", "");
+  assert.match(secret, /^[A-Z2-7]{16,}$/);
+  await page.fill("#code", totpCode(secret));
+  await page.click("form[action='/account/totp'] button[type=submit]");
+  await page.waitForSelector("text=Two-step sign-in is on for your account.");
+  await page.goto(`${t.baseUrl}/`);
+  await page.click("text=Sign out");
+  await page.waitForURL(/\/login/);
+  await page.fill("#email", "dora@desk.test");
+  await page.fill("#password", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/login\/step$/);
+  await shot(page, "sign-in-totp");
+  // The next period's code (the enrolment used this period's, and a code works once).
+  await page.fill("#code", totpCode(secret, Date.now() + 30_000));
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${t.baseUrl}/`);
+  await page.waitForSelector("#queue tbody tr");
   await ctx.close();
 });
 

@@ -207,3 +207,55 @@ test("brand ranges over the API", async () => {
   const id = (await json(added)).id;
   assert.equal((await t.api("admin", `/api/v1/inventory/ranges/${id}`, { method: "DELETE" })).status, 200);
 });
+
+test("POST /api/v1/inventory/import?preview=true answers what would change and stores nothing; the same file then imports", async () => {
+  const db = t.desk.conn.db;
+  const count = async () =>
+    Number(
+      (
+        await db
+          .selectFrom("resources")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const audits = async () =>
+    Number(
+      (
+        await db
+          .selectFrom("audit_log")
+          .where("action", "in", ["inventory.import", "inventory.sync"])
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const file = csv(
+    "pv-1,Voorbeeld BV,webxtra,pv@voorbeeld.example,ip,203.0.113.192/29,2025-01-01,",
+    "pv-1,Voorbeeld BV,webxtra,pv@voorbeeld.example,domain,voorbeeld.example,2025-01-01,",
+  );
+  const [resources, audited] = [await count(), await audits()];
+  const preview = await postCsv("admin", "/api/v1/inventory/import?preview=true", file);
+  assert.equal(preview.status, 200);
+  const p = await json(preview);
+  assert.equal(p.resources_added, 2);
+  assert.equal(p.job, null);
+  assert.deepEqual(
+    p.changes.map((c: { change: string; customer_id: string; value: string }) => [
+      c.change,
+      c.customer_id,
+      c.value,
+    ]),
+    [
+      ["add", "pv-1", "203.0.113.192/29"],
+      ["add", "pv-1", "voorbeeld.example"],
+    ],
+  );
+  assert.equal(await count(), resources, "a preview stores no resource");
+  assert.equal(await audits(), audited, "nor an audit entry");
+  assert.equal((await t.api("agent", "/api/v1/customers/pv-1")).status, 404, "nor a customer");
+  // The same file for real: stored, and it says nothing of changes.
+  const real = await json(await postCsv("admin", "/api/v1/inventory/import", file));
+  assert.equal(real.resources_added, 2);
+  assert.equal(real.changes, undefined);
+  assert.equal(await count(), resources + 2);
+});

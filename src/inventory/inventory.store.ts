@@ -60,6 +60,24 @@ export interface ImportOptions {
   force?: boolean;
   filename?: string | null;
   now?: Date;
+  /** Works out everything the import would do, answers it with `changes`, and stores nothing. */
+  preview?: boolean;
+}
+
+/** How many changes of each kind a preview lists (the counts are always whole). */
+export const PREVIEW_CHANGES = 200;
+
+/** One change an import makes to a resource, as a preview shows it. */
+export interface ResourceChange {
+  change: "add" | "close" | "change_end";
+  customer_id: string;
+  kind: string;
+  value: string;
+  valid_from: string;
+  /** The end after the import (null: still assigned). */
+  valid_to: string | null;
+  /** The end before it, for a change or a close. */
+  was_valid_to?: string | null;
 }
 
 export interface ImportCounts {
@@ -75,6 +93,15 @@ export interface ImportCounts {
   resources_unchanged: number;
   /** The new resources, for re-resolution after commit. */
   added_ids: number[];
+  /** A preview's changes, at most PREVIEW_CHANGES of each kind (none when the import was stored). */
+  changes?: ResourceChange[];
+}
+
+/** Thrown inside the transaction to undo a preview, carrying what it found. */
+class PreviewDone extends Error {
+  constructor(readonly counts: ImportCounts) {
+    super("preview: rolled back");
+  }
 }
 
 export interface ImportRefusal {
@@ -243,7 +270,7 @@ export async function importInventory(
   const sync = opts.sync === true;
   const now = opts.now ?? new Date();
 
-  return db.transaction().execute(async (trx) => {
+  const stored = db.transaction().execute(async (trx) => {
     await lockInventory(trx);
     if (sync && rows.length === 0 && !opts.force) {
       const { n } = await trx
@@ -312,6 +339,45 @@ export async function importInventory(
       resources_unchanged: plans.reduce((n, p) => n + p.unchanged.length, 0),
       added_ids: addedIds,
     };
+    if (opts.preview) {
+      const iso = (d: Date | null) => (d ? d.toISOString() : null);
+      counts.changes = [
+        ...add.slice(0, PREVIEW_CHANGES).map((r) => ({
+          change: "add" as const,
+          customer_id: r.customerId,
+          kind: r.kind,
+          value: r.value,
+          valid_from: r.validFrom.toISOString(),
+          valid_to: iso(r.validTo),
+        })),
+        ...plans
+          .flatMap((p) => p.close)
+          .slice(0, PREVIEW_CHANGES)
+          .map((c) => ({
+            change: "close" as const,
+            customer_id: c.resource.customerId,
+            kind: c.resource.kind,
+            value: c.resource.value,
+            valid_from: c.resource.validFrom.toISOString(),
+            valid_to: iso(c.validTo),
+            was_valid_to: iso(c.resource.validTo),
+          })),
+        ...plans
+          .flatMap((p) => p.changeEnd)
+          .slice(0, PREVIEW_CHANGES)
+          .map((c) => ({
+            change: "change_end" as const,
+            customer_id: c.resource.customerId,
+            kind: c.resource.kind,
+            value: c.resource.value,
+            valid_from: c.resource.validFrom.toISOString(),
+            valid_to: iso(c.validTo),
+            was_valid_to: iso(c.resource.validTo),
+          })),
+      ];
+      counts.added_ids = [];
+      throw new PreviewDone(counts);
+    }
     const { added_ids: _ids, ...summary } = counts;
     await appendAudit(trx, {
       actor: actor.name,
@@ -325,6 +391,11 @@ export async function importInventory(
       },
     });
     return { ok: true as const, value: counts };
+  });
+  // A preview did all of it inside the transaction, then undid it by throwing what it found.
+  return stored.catch((err: unknown) => {
+    if (err instanceof PreviewDone) return { ok: true as const, value: err.counts };
+    throw err;
   });
 }
 

@@ -21,6 +21,7 @@ import {
   updateCustomer,
 } from "./customers.store.ts";
 import { importInventoryFile } from "./import.ts";
+import { PREVIEW_CHANGES } from "./inventory.store.ts";
 import { addVerification, type Verification } from "./kyc.store.ts";
 import { VERIFICATION_METHODS, VERIFICATION_RESULTS } from "./kyc.ts";
 import { addBrandRange, type BrandRange, listBrandRanges, removeBrandRange } from "./ranges.store.ts";
@@ -175,6 +176,20 @@ const ImportView = z.object({
   job: z.object({ id: z.string(), queue: z.string(), state: z.string() }).nullable().meta({
     description: "the job re-resolving the events the new resources may cover; null when none was added",
   }),
+  changes: z
+    .array(
+      z.object({
+        change: z.enum(["add", "close", "change_end"]),
+        customer_id: z.string(),
+        kind: z.string(),
+        value: z.string(),
+        valid_from: z.string(),
+        valid_to: z.string().nullable(),
+        was_valid_to: z.string().nullable().optional(),
+      }),
+    )
+    .optional()
+    .meta({ description: `a preview's changes (?preview=true): at most ${PREVIEW_CHANGES} of each kind` }),
 });
 
 const JobView = z.object({
@@ -214,6 +229,9 @@ const ImportQuery = z.object({
     description: "allow a sync with an empty file (closes every current resource of the brand)",
   }),
   filename: z.string().max(255).optional(),
+  preview: Flag.meta({
+    description: "work out what the import would change and answer it (`changes`), storing nothing",
+  }),
 });
 
 export const inventoryApi: RouteModule = (parent, services) => {
@@ -571,6 +589,7 @@ export const inventoryApi: RouteModule = (parent, services) => {
             brand: req.query.brand ?? null,
             force: req.query.force,
             filename: req.query.filename ?? null,
+            preview: req.query.preview,
           },
         );
         if (!result.ok) {

@@ -28,6 +28,8 @@ export const CONSOLE_PAGES = [
   "/orders",
   "/measures",
   "/transparency",
+  "/customers",
+  "/customers/:id",
 ] as const;
 
 const NOT_FOUND = {

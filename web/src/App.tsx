@@ -15,6 +15,7 @@ import { Link, Route, Switch, useLocation } from "wouter";
 import { api, errorText, type Me } from "./api.ts";
 import { type Lang, useI18n } from "./i18n.tsx";
 import { CasePage } from "./pages/Case.tsx";
+import { CustomerPage, CustomersPage } from "./pages/Customers.tsx";
 import { Dashboard } from "./pages/Dashboard.tsx";
 import { MeasuresPage, NoticesPage, OrdersPage, TransparencyPage } from "./pages/Lists.tsx";
 import { Queue } from "./pages/Queue.tsx";
@@ -65,6 +66,7 @@ export function App() {
     ["/notices", t.nav.notices],
     ["/orders", t.nav.orders],
     ["/measures", t.nav.measures],
+    ["/customers", t.nav.customers],
     ["/transparency", t.nav.transparency],
   ];
   const current = (href: string) =>
@@ -134,6 +136,8 @@ export function App() {
             <Route path="/orders" component={OrdersPage} />
             <Route path="/measures" component={MeasuresPage} />
             <Route path="/transparency" component={TransparencyPage} />
+            <Route path="/customers" component={CustomersPage} />
+            <Route path="/customers/:id">{(p) => <CustomerPage id={decodeURIComponent(p.id)} />}</Route>
           </Switch>
         </AppShell.Main>
       </AppShell>

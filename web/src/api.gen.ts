@@ -6502,6 +6502,8 @@ export interface paths {
                     /** @description allow a sync with an empty file (closes every current resource of the brand) */
                     force?: "0" | "1" | "true" | "false" | "";
                     filename?: string;
+                    /** @description work out what the import would change and answer it (`changes`), storing nothing */
+                    preview?: "0" | "1" | "true" | "false" | "";
                 };
                 header?: never;
                 path?: never;
@@ -6538,6 +6540,17 @@ export interface paths {
                                 queue: string;
                                 state: string;
                             } | null;
+                            /** @description a preview's changes (?preview=true): at most 200 of each kind */
+                            changes?: {
+                                /** @enum {string} */
+                                change: "add" | "close" | "change_end";
+                                customer_id: string;
+                                kind: string;
+                                value: string;
+                                valid_from: string;
+                                valid_to: string | null;
+                                was_valid_to?: string | null;
+                            }[];
                         };
                     };
                 };
@@ -6570,6 +6583,17 @@ export interface paths {
                                 queue: string;
                                 state: string;
                             } | null;
+                            /** @description a preview's changes (?preview=true): at most 200 of each kind */
+                            changes?: {
+                                /** @enum {string} */
+                                change: "add" | "close" | "change_end";
+                                customer_id: string;
+                                kind: string;
+                                value: string;
+                                valid_from: string;
+                                valid_to: string | null;
+                                was_valid_to?: string | null;
+                            }[];
                         };
                     };
                 };

@@ -56,6 +56,29 @@ export const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 10_000, retry: 1, refetchOnWindowFocus: true } },
 });
 
+/**
+ * POSTs a file as the body (an inventory CSV): routes that take a file declare no JSON body, so the typed
+ * client does not send one. Answers the JSON, or throws the API's message with its `problems` listed.
+ */
+export async function postFile<T>(path: string, body: Blob | string, contentType: string): Promise<T> {
+  const res = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": contentType, "x-csrf-token": csrfToken() },
+    body,
+  });
+  const answer = (await res.json().catch(() => null)) as
+    | (T & { message?: string; problems?: { message: string }[] })
+    | null;
+  if (!res.ok) {
+    const problems = answer?.problems?.map((p) => p.message) ?? [];
+    throw new ApiError(
+      res.status,
+      [answer?.message ?? `${res.status} ${res.statusText}`, ...problems].join("\n"),
+    );
+  }
+  return answer as T;
+}
+
 /** Downloads a file of the API (a raw report) as an attachment: fetched with the CSRF header, then saved. */
 export async function downloadFromApi(path: string, filename: string): Promise<void> {
   const res = await fetch(path, { headers: { "x-csrf-token": csrfToken() } });

@@ -48,6 +48,7 @@ import { privacyApi } from "./privacy/routes.ts";
 import { reportingApi } from "./reporting/routes.ts";
 import { createResolver, type Resolver } from "./resolution/resolver.ts";
 import { type App, buildServer, type Routes, type Services } from "./server.ts";
+import { settingsApi } from "./settings/routes.ts";
 import { consoleWeb } from "./web/routes.ts";
 
 export const ROUTES: Routes = {
@@ -66,6 +67,7 @@ export const ROUTES: Routes = {
     statementsApi,
     noticesApi,
     reportingApi,
+    settingsApi,
   ],
   web: [signInWeb, consoleWeb, portalWeb, noticeWeb],
 };

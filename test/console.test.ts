@@ -360,6 +360,16 @@ test("an inventory import is previewed (nothing stored), then applied; the custo
   await page.waitForSelector("#resources >> text=203.0.113.224/29");
   await accessible(page, "a customer's page");
   await shot(page, "customer");
+  // Settings: the brands, people and tokens, and the policy profiles read-only with every clause.
+  await page.click("nav >> text=Settings");
+  await page.waitForSelector("#policies button");
+  const overview = await json(await t.api("admin", "/api/v1/settings/overview"));
+  assert.equal(await page.locator("#policies button[aria-expanded]").count(), overview.policies.length);
+  await page.locator("#policies button[aria-expanded]").first().click();
+  await page.waitForSelector("#policies blockquote.clause");
+  await page.waitForSelector("#brands >> text=x2com-nl");
+  await accessible(page, "the settings page");
+  await shot(page, "settings");
   await ctx.close();
 });
 

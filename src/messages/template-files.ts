@@ -50,6 +50,11 @@ export class TemplateSet {
     return undefined;
   }
 
+  /** Every template as `brand/name/language` (`desk/…` for the desk's own), sorted. */
+  keys(): string[] {
+    return [...this.byKey.keys()].sort();
+  }
+
   has(name: string): boolean {
     for (const t of this.byKey.values()) if (t.name === name) return true;
     return false;

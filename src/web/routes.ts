@@ -30,6 +30,7 @@ export const CONSOLE_PAGES = [
   "/transparency",
   "/customers",
   "/customers/:id",
+  "/settings",
 ] as const;
 
 const NOT_FOUND = {

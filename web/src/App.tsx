@@ -20,6 +20,7 @@ import { Dashboard } from "./pages/Dashboard.tsx";
 import { MeasuresPage, NoticesPage, OrdersPage, TransparencyPage } from "./pages/Lists.tsx";
 import { Queue } from "./pages/Queue.tsx";
 import { ReportsPage } from "./pages/Reports.tsx";
+import { SettingsPage } from "./pages/Settings.tsx";
 
 const MeContext = createContext<Me | null>(null);
 
@@ -67,6 +68,7 @@ export function App() {
     ["/orders", t.nav.orders],
     ["/measures", t.nav.measures],
     ["/customers", t.nav.customers],
+    ...(may(me.data, "admin") ? ([["/settings", t.nav.settings]] as [string, string][]) : []),
     ["/transparency", t.nav.transparency],
   ];
   const current = (href: string) =>
@@ -137,6 +139,7 @@ export function App() {
             <Route path="/measures" component={MeasuresPage} />
             <Route path="/transparency" component={TransparencyPage} />
             <Route path="/customers" component={CustomersPage} />
+            <Route path="/settings" component={SettingsPage} />
             <Route path="/customers/:id">{(p) => <CustomerPage id={decodeURIComponent(p.id)} />}</Route>
           </Switch>
         </AppShell.Main>

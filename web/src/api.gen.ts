@@ -6435,6 +6435,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the desk runs with: policy profiles, connectors, templates, retention (read-only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description each brand's policy profile as loaded (its rules, ladders, terms and clauses) */
+                            policies: {
+                                brand: string;
+                                profile: unknown;
+                            }[];
+                            /** @description the measure connectors (ABUSEDESK_CONNECTORS), without addresses or secrets */
+                            connectors: {
+                                id: string;
+                                type: string;
+                                steps: string[];
+                                /** @description null: every brand */
+                                brands: string[] | null;
+                            }[];
+                            /** @description the message templates as brand/name/language (desk/…: the desk's own) */
+                            templates: string[];
+                            /** @description how long personal data is kept (ABUSEDESK_RETENTION), with brands' own terms */
+                            retention: {
+                                /** @enum {string} */
+                                kind: "raw_reports" | "messages" | "reporters";
+                                days: number;
+                                brands: {
+                                    brand: string;
+                                    days: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feeds": {
         parameters: {
             query?: never;

@@ -360,7 +360,7 @@ export function Queue() {
         </Group>
       )}
       <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
+        <Grid.Col span={{ base: 12, xl: 9 }}>
           <Text size="sm" c="dimmed" id="queue-total" mb={4}>
             {t.queue.total(total)}
           </Text>
@@ -440,7 +440,7 @@ export function Queue() {
                         )}
                       </Table.Td>
                       <Table.Td>{c.priority}</Table.Td>
-                      <Table.Td>{c.brand}</Table.Td>
+                      <Table.Td className="nowrap">{c.brand}</Table.Td>
                       <Table.Td>{c.customer?.name ?? "—"}</Table.Td>
                       <Table.Td>
                         {words(c.category)}
@@ -450,7 +450,7 @@ export function Queue() {
                           </Badge>
                         )}
                       </Table.Td>
-                      <Table.Td className="mono">
+                      <Table.Td className="mono subjects" title={c.subjects.join(", ")}>
                         {c.subjects.join(", ")}
                         {c.subject_count > c.subjects.length && ` +${c.subject_count - c.subjects.length}`}
                       </Table.Td>
@@ -481,7 +481,7 @@ export function Queue() {
             </Button>
           )}
         </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
+        <Grid.Col span={{ base: 12, xl: 3 }}>
           {current && (
             <Paper withBorder p="md" aria-labelledby="preview-title" id="preview">
               <Title order={2} size="h4" id="preview-title" mb="xs">

@@ -5,7 +5,7 @@ import { createToken, SYSTEM } from "../src/auth/auth.store.ts";
 import { createCaseGrouper } from "../src/cases/grouping.ts";
 import { casesApi } from "../src/cases/routes.ts";
 import { loadConfig } from "../src/config.ts";
-import { connect, migrate } from "../src/db/index.ts";
+import { connect, type DB, migrate } from "../src/db/index.ts";
 import { loadDemo } from "../src/demo.ts";
 import type { ResolvedEvent } from "../src/pipeline.ts";
 import { loadPolicyProfiles } from "../src/policy/load.ts";
@@ -24,6 +24,42 @@ const log = pino({ level: "silent" });
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/**
+ * A big desk's queue: `cases` cases (one URL each, about 70 % open, deadlines spread around now) over the
+ * customers `b-0`…, with `caseEvents` events among them, all from report `report`. Used by this benchmark
+ * and by bench/console.ts.
+ */
+export async function loadQueueData(
+  db: DB,
+  n: { cases: number; caseEvents: number; customers: number; report: number },
+): Promise<void> {
+  await sql`insert into cases (brand_id, customer_id, category, kind, subject_key, state, priority, opened_at,
+      first_event_at, last_event_at, event_count, subject_count, next_due_at)
+    select c.brand_id, c.id, (array['copyright','phishing','spam','botnet'])[1 + i % 4],
+      (array['ntd','abuse','abuse','abuse'])[1 + i % 4], 'url:http://bench.example/' || i,
+      (array['new','waiting_customer','in_review','measures','new','waiting_reporter','new','resolved','closed','rejected'])[1 + i % 10],
+      (i * 7) % 5, now() - (i % 1000) * interval '1 hour', now() - interval '2 days', now() - interval '1 day',
+      ${Math.floor(n.caseEvents / n.cases)}, 1,
+      case when i % 10 >= 7 then 'infinity' else now() + ((i * 7919) % 20000 - 5000) * interval '1 minute' end
+    from generate_series(0, ${n.cases - 1}) i
+    join customers c on c.id = 'b-' || (i % ${n.customers})`.execute(db);
+  await sql`insert into case_deadlines (case_id, name, due_at, source)
+    select id, 'reply_to_reporter', case when next_due_at = 'infinity' then now() else next_due_at end, 'bench'
+    from cases`.execute(db);
+  await sql`update case_deadlines d set met_at = now() from cases c where c.id = d.case_id and c.next_due_at = 'infinity'`.execute(
+    db,
+  );
+  await sql`insert into case_subjects (case_id, kind, value, event_count, first_seen_at, last_seen_at)
+    select id, 'url', substr(subject_key, 5), event_count, now(), now() from cases`.execute(db);
+  const firstCase = (await db.selectFrom("cases").select("id").orderBy("id").executeTakeFirstOrThrow()).id;
+  await sql`insert into events (report_id, brand_id, category, kind, subject_url, occurred_at, received_at,
+      customer_id, resolution, case_id, details)
+    select ${n.report}, 'extin', 'spam', 'abuse', 'http://bench.example/' || (i % ${n.cases}), now(), now(),
+      'b-' || (i % ${n.customers}), 'matched', ${firstCase} + (i % ${n.cases}), '{}'
+    from generate_series(0, ${n.caseEvents - 1}) i`.execute(db);
+  await sql`vacuum analyze`.execute(db);
 }
 
 export async function main() {
@@ -109,32 +145,12 @@ export async function main() {
     await sql`delete from events`.execute(db);
     await sql`delete from cases`.execute(db);
     const t1 = performance.now();
-    // 100,000 cases: one notice per URL, spread over brands and customers; about 70 % open.
-    await sql`insert into cases (brand_id, customer_id, category, kind, subject_key, state, priority, opened_at,
-        first_event_at, last_event_at, event_count, subject_count, next_due_at)
-      select c.brand_id, c.id, (array['copyright','phishing','spam','botnet'])[1 + i % 4],
-        (array['ntd','abuse','abuse','abuse'])[1 + i % 4], 'url:http://bench.example/' || i,
-        (array['new','waiting_customer','in_review','measures','new','waiting_reporter','new','resolved','closed','rejected'])[1 + i % 10],
-        (i * 7) % 5, now() - (i % 1000) * interval '1 hour', now() - interval '2 days', now() - interval '1 day',
-        ${Math.floor(CASE_EVENTS / CASES)}, 1,
-        case when i % 10 >= 7 then 'infinity' else now() + ((i * 7919) % 20000 - 5000) * interval '1 minute' end
-      from generate_series(0, ${CASES - 1}) i
-      join customers c on c.id = 'b-' || (i % ${CUSTOMERS})`.execute(db);
-    await sql`insert into case_deadlines (case_id, name, due_at, source)
-      select id, 'reply_to_reporter', case when next_due_at = 'infinity' then now() else next_due_at end, 'bench'
-      from cases`.execute(db);
-    await sql`update case_deadlines d set met_at = now() from cases c where c.id = d.case_id and c.next_due_at = 'infinity'`.execute(
-      db,
-    );
-    await sql`insert into case_subjects (case_id, kind, value, event_count, first_seen_at, last_seen_at)
-      select id, 'url', substr(subject_key, 5), event_count, now(), now() from cases`.execute(db);
-    const firstCase = (await db.selectFrom("cases").select("id").orderBy("id").executeTakeFirstOrThrow()).id;
-    await sql`insert into events (report_id, brand_id, category, kind, subject_url, occurred_at, received_at,
-        customer_id, resolution, case_id, details)
-      select ${firstReport}, 'extin', 'spam', 'abuse', 'http://bench.example/' || (i % ${CASES}), now(), now(),
-        'b-' || (i % ${CUSTOMERS}), 'matched', ${firstCase} + (i % ${CASES}), '{}'
-      from generate_series(0, ${CASE_EVENTS - 1}) i`.execute(db);
-    await sql`vacuum analyze`.execute(db);
+    await loadQueueData(db, {
+      cases: CASES,
+      caseEvents: CASE_EVENTS,
+      customers: CUSTOMERS,
+      report: firstReport,
+    });
     const counts = await sql<{ c: number; e: number }>`select (select count(*) from cases)::int as c,
       (select count(*) from events)::int as e`.execute(db);
     console.log(

@@ -17,6 +17,7 @@ const ALL = [
   "audit",
   "measures",
   "messages",
+  "console",
 ];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;

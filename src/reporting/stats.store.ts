@@ -3,8 +3,9 @@
  * person, volumes over time, how fast the desk answers and acts, and which customers have the most cases.
  * Every figure is within the reader's brands, and every one matches a list the console links to.
  */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { type BrandScope, inBrandScope } from "../auth/scope.ts";
+import { TAKEN_ACTION_STATES } from "../cases/facts.ts";
 import { FINISHED_CASE_STATES } from "../db/case-states.ts";
 import type { DB } from "../db/index.ts";
 
@@ -75,22 +76,19 @@ export async function overview(
     .groupBy([sql`1`, "c.category", "c.brand_id", "c.kind"])
     .orderBy(sql`1`)
     .execute();
-  const speed = db
-    .selectFrom("cases as c")
-    .where(inBrandScope(scope, "c.brand_id"))
-    .where("c.opened_at", ">=", from)
-    .select([
-      sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from
-        (select min(m.created_at) from messages m where m.case_id = c.id and m.direction = 'out') - c.opened_at))`.as(
-        "first_reply",
-      ),
-      sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from
-        (select min(a.created_at) from actions a where a.case_id = c.id
-          and a.state in ('pending', 'approved', 'executing', 'done', 'undone')) - c.opened_at))`.as(
-        "to_action",
-      ),
-    ])
-    .executeTakeFirstOrThrow();
+  // Medians over the period's cases that were answered / acted on: from the period's messages and actions
+  // (a first reply to a case opened in the period cannot be older than the period), first one per case.
+  const median = (firsts: RawBuilder<unknown>) =>
+    sql<{ median: number | null }>`select percentile_cont(0.5) within group
+        (order by extract(epoch from f.at - c.opened_at)) as median
+      from (${firsts}) f join cases c on c.id = f.case_id
+      where c.opened_at >= ${from} and ${inBrandScope(scope, "c.brand_id")}`
+      .execute(db)
+      .then((r) => r.rows[0]?.median ?? null);
+  const firstReply = median(sql`select case_id, min(created_at) as at from messages
+    where direction = 'out' and case_id is not null and created_at >= ${from} group by case_id`);
+  const toAction = median(sql`select case_id, min(created_at) as at from actions
+    where state = any(${[...TAKEN_ACTION_STATES]}::text[]) and created_at >= ${from} group by case_id`);
   const top = db
     .selectFrom("cases as c")
     .innerJoin("customers as cu", "cu.id", "c.customer_id")
@@ -102,7 +100,7 @@ export async function overview(
     .orderBy("cu.id")
     .limit(TOP_CUSTOMERS)
     .execute();
-  const [c, t, v, s, tc] = await Promise.all([counts, triage, volumes, speed, top]);
+  const [c, t, v, fr, ta, tc] = await Promise.all([counts, triage, volumes, firstReply, toAction, top]);
   const seconds = (x: number | string | null) => (x === null ? null : Math.round(Number(x)));
   return {
     open: Number(c.open),
@@ -120,8 +118,8 @@ export async function overview(
       kind: r.kind,
       count: Number(r.count),
     })),
-    median_first_reply_seconds: seconds(s.first_reply),
-    median_to_action_seconds: seconds(s.to_action),
+    median_first_reply_seconds: seconds(fr),
+    median_to_action_seconds: seconds(ta),
     top_customers: tc.map((r) => ({ id: r.id, name: r.name, cases: Number(r.cases) })),
   };
 }

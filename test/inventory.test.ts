@@ -210,6 +210,10 @@ test("CLI: abusedesk inventory import prints the counts; a bad file exits 1 nami
   await writeFile(good, csv("cli-1,Cli Een,extin,cli@cli.example,ip,192.0.2.128/27,2025-01-01,"));
   await writeFile(bad, csv("cli-2,Cli Twee,extin,cli@cli.example,kind?,x,2025-01-01,"));
   const env2 = { DATABASE_URL: env.tdb.url, ABUSEDESK_RDAP_URL: "" };
+  const preview = await runCli(["inventory", "import", "--preview", good], env2);
+  assert.equal(preview.code, 0, preview.stderr);
+  assert.match(preview.stdout, /^preview \(nothing stored\): inventory imported: 1 row/);
+  assert.match(preview.stdout, /add +cli-1 ip 192\.0\.2\.128\/27 2024-12-31T23:00:00Z \.\. open/);
   const ok = await runCli(["inventory", "import", good], env2);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /customers: 1 created, 0 updated, 0 unchanged/);

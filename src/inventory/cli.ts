@@ -51,31 +51,39 @@ export function inventoryCommands(program: Command, cli: CliContext): void {
     .option("--sync", "the file is the whole truth for the brand: resources it no longer lists are closed")
     .option("--brand <brand>", "every row must be of this brand (and a sync is for it)")
     .option("--force", "allow a sync with an empty file (closes every current resource of the brand)")
-    .action(async (file: string, opts: { sync?: boolean; brand?: string; force?: boolean }, cmd: Command) => {
-      let text: Buffer;
-      try {
-        text = await readFile(file);
-      } catch (err) {
-        throw new UserError(
-          `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        );
-      }
-      await cli.withDatabase(cmd, async (conn, log, config) => {
-        const result = await withResolution(conn, log, config, ({ resolver, group }) =>
-          importInventoryFile({ db: conn.db, log, resolver, group }, cli.actor, text, {
-            sync: opts.sync === true,
-            brand: opts.brand ?? null,
-            force: opts.force === true,
-            filename: path.basename(file),
-          }),
-        );
-        if (!result.ok) {
-          for (const p of result.error.problems) process.stderr.write(`${p.message}\n`);
-          throw new UserError(`${file}: ${result.error.message}`);
+    .option("--preview", "print what the import would change, and store nothing")
+    .action(
+      async (
+        file: string,
+        opts: { sync?: boolean; brand?: string; force?: boolean; preview?: boolean },
+        cmd: Command,
+      ) => {
+        let text: Buffer;
+        try {
+          text = await readFile(file);
+        } catch (err) {
+          throw new UserError(
+            `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          );
         }
-        process.stdout.write(describeImport(result.value));
-      });
-    });
+        await cli.withDatabase(cmd, async (conn, log, config) => {
+          const result = await withResolution(conn, log, config, ({ resolver, group }) =>
+            importInventoryFile({ db: conn.db, log, resolver, group }, cli.actor, text, {
+              sync: opts.sync === true,
+              brand: opts.brand ?? null,
+              force: opts.force === true,
+              filename: path.basename(file),
+              preview: opts.preview === true,
+            }),
+          );
+          if (!result.ok) {
+            for (const p of result.error.problems) process.stderr.write(`${p.message}\n`);
+            throw new UserError(`${file}: ${result.error.message}`);
+          }
+          process.stdout.write(describeImport(result.value));
+        });
+      },
+    );
 
   inventory
     .command("reresolve")

@@ -83,6 +83,15 @@ export function describeImport(r: ImportReport): string {
     `customers: ${r.customers_created} created, ${r.customers_updated} updated, ${r.customers_unchanged} unchanged`,
     `resources: ${r.resources_added} added, ${r.resources_closed} closed, ${r.resources_changed} changed, ${r.resources_unchanged} unchanged`,
   ];
+  if (r.changes) {
+    lines[0] = `preview (nothing stored): ${lines[0]}`;
+    // Moments as stored (UTC): a file's 2025-01-01 in Amsterdam is 2024-12-31T23:00Z.
+    const at = (iso: string | null | undefined) => (iso ? iso.replace(/\.000Z$/, "Z") : "open");
+    for (const c of r.changes)
+      lines.push(
+        `  ${c.change.padEnd(10)} ${c.customer_id} ${c.kind} ${c.value} ${at(c.valid_from)} .. ${c.was_valid_to !== undefined ? `${at(c.was_valid_to)} -> ` : ""}${at(c.valid_to)}`,
+      );
+  }
   if (r.reresolved) {
     lines.push(
       `events re-resolved: ${r.reresolved.matched} of ${r.reresolved.examined} examined now matched` +

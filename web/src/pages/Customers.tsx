@@ -152,7 +152,7 @@ export function CustomersPage() {
 }
 
 function InventoryImport() {
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const client = useQueryClient();
   const brands = useQuery({
     queryKey: ["brands"],
@@ -267,10 +267,10 @@ function InventoryImport() {
                     <Table.Td>{c.customer_id}</Table.Td>
                     <Table.Td>{c.kind}</Table.Td>
                     <Table.Td className="mono">{c.value}</Table.Td>
-                    <Table.Td>{c.valid_from.slice(0, 10)}</Table.Td>
+                    <Table.Td>{dateTime(c.valid_from)}</Table.Td>
                     <Table.Td>
-                      {c.was_valid_to !== undefined && `${c.was_valid_to?.slice(0, 10) ?? "—"} → `}
-                      {c.valid_to?.slice(0, 10) ?? "—"}
+                      {c.was_valid_to !== undefined && `${dateTime(c.was_valid_to)} → `}
+                      {dateTime(c.valid_to)}
                     </Table.Td>
                   </Table.Tr>
                 ))}

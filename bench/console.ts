@@ -129,6 +129,7 @@ async function main() {
       "/api/v1/cases?limit=50&awaiting_approval=true",
       "/api/v1/cases?limit=50&kind=ntd&category=copyright",
       `/api/v1/cases/${big.id}`,
+      `/api/v1/cases/proposals?ids=${first.items.map((c) => c.id).join(",")}`,
       "/api/v1/stats/overview",
     ]) {
       const times: number[] = [];

@@ -398,3 +398,45 @@ test("owner, notes, merge, split and bulk close", async () => {
   });
   assert.deepEqual((await json(bulkAssign)).changed, [a]);
 });
+
+test("GET /api/v1/cases/proposals: each case's proposed step, as GET /cases/:id says it; within the reader's brands; bounded", async () => {
+  const list = await json(await t.api("agent", "/api/v1/cases?state=all&limit=100"));
+  assert.ok(list.items.length > 0);
+  const ids = list.items.map((c: { id: number }) => c.id);
+  const res = await t.api("agent", `/api/v1/cases/proposals?ids=${ids.join(",")}`);
+  assert.equal(res.status, 200);
+  const got = await json(res);
+  assert.equal(got.items.length, ids.length);
+  for (const p of got.items) {
+    const one = await json(await t.api("agent", `/api/v1/cases/${p.id}`));
+    assert.equal(p.step, one.proposal?.step ?? null, `case ${p.id}`);
+    assert.equal(p.needs_approval, one.proposal?.needs_approval ?? false);
+    if (one.proposal)
+      assert.deepEqual(p.clause, {
+        document: one.proposal.clause.document,
+        article: one.proposal.clause.article,
+      });
+    else assert.equal(p.note, one.proposal_note ?? null);
+  }
+  assert.equal((await t.api("agent", "/api/v1/cases/proposals?ids=1,x")).status, 400);
+  const many = Array.from({ length: 101 }, (_, i) => i + 1).join(",");
+  assert.equal((await t.api("agent", `/api/v1/cases/proposals?ids=${many}`)).status, 400);
+  // A person of one brand gets the proposals of that brand's cases only.
+  const person = await createUser(t.desk.conn.db, SYSTEM, {
+    email: "one-brand@desk.test",
+    role: "agent",
+    brands: ["extin"],
+  });
+  assert.ok(person.ok);
+  const token = await createToken(t.desk.conn.db, SYSTEM, { name: "one-brand", user: person.value.id });
+  assert.ok(token.ok);
+  const scoped = await json(
+    await fetch(`${t.baseUrl}/api/v1/cases/proposals?ids=${ids.join(",")}`, {
+      headers: { authorization: `Bearer ${token.value.token}` },
+    }),
+  );
+  const extin = list.items
+    .filter((c: { brand: string }) => c.brand === "extin")
+    .map((c: { id: number }) => c.id);
+  assert.deepEqual(scoped.items.map((p: { id: number }) => p.id).sort(), extin.sort());
+});

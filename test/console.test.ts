@@ -198,6 +198,27 @@ test("the queue: filters narrow it as the API does, and the keys move, open and 
   await page.keyboard.press("Enter");
   await page.waitForURL(`${t.baseUrl}/cases/${first}`);
   await page.waitForSelector("#proposal");
+  // The proposed-step column is the API's, and p takes the current case's after a confirmation (Enter).
+  await page.goto(`${t.baseUrl}/`);
+  const row = page.locator("#queue tbody tr").nth(2);
+  await row.locator("[data-proposed]:not([data-proposed=''])").waitFor();
+  const id = Number(await row.getAttribute("data-case"));
+  const proposed = await row.locator("[data-proposed]").getAttribute("data-proposed");
+  const view = await json(await t.api("agent", `/api/v1/cases/${id}`));
+  assert.equal(proposed, view.proposal.step);
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await page.keyboard.press("p");
+  await page.waitForSelector("#confirm-take");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[role=status]");
+  const after = await json(await t.api("agent", `/api/v1/cases/${id}`));
+  assert.ok(
+    after.actions.some(
+      (a: { step: string; actor: string }) => a.step === proposed && a.actor === "cor@desk.test",
+    ),
+    "the proposed step was taken by the person",
+  );
   await ctx.close();
 });
 

@@ -403,6 +403,30 @@ export async function matchingCaseIds(db: Db, f: CaseFilter, limit: number): Pro
   return rows.map((r) => r.id);
 }
 
+/** The most cases one request may ask the proposals of (a queue page is 50). */
+export const MAX_PROPOSALS = 100;
+
+/** The proposals now for a page of cases (those within `scope`; others are left out). */
+export async function proposalsFor(
+  db: Db,
+  policies: ReadonlyMap<string, PolicyProfile>,
+  ids: readonly number[],
+  scope: BrandScope = EVERY_BRAND,
+): Promise<{ id: number; assessment: Assessment }[]> {
+  const wanted = [...new Set(ids)].slice(0, MAX_PROPOSALS);
+  if (wanted.length === 0) return [];
+  const cases = await db
+    .selectFrom("cases")
+    .selectAll()
+    .where(sql<boolean>`id = any(${wanted}::bigint[])`)
+    .where(inBrandScope(scope, "cases.brand_id"))
+    .execute();
+  const now = new Date();
+  return Promise.all(
+    cases.map(async (kase) => ({ id: kase.id, assessment: await assessCase(db, policies, kase, now) })),
+  );
+}
+
 /** One case as GET /cases/:id shows it: the bundle and the proposal now. */
 export async function readCase(
   db: Db,

@@ -10,7 +10,14 @@ import { caseMessages } from "../messages/messages.store.ts";
 import { contactProblems, presentMessageSummary } from "../messages/present.ts";
 import type { RouteModule } from "../server.ts";
 import { bulkChange } from "./bulk.ts";
-import { decodeCursor, encodeCursor, listCases, readCase } from "./cases.store.ts";
+import {
+  decodeCursor,
+  encodeCursor,
+  listCases,
+  MAX_PROPOSALS,
+  proposalsFor,
+  readCase,
+} from "./cases.store.ts";
 import { addNote, assignCase, mergeCases, setFacts, splitCase, transitionCase } from "./commands.ts";
 import { presentCase, presentListItem, toFilter } from "./present.ts";
 import {
@@ -28,6 +35,8 @@ import {
   FactsBody,
   MergeBody,
   NoteBody,
+  ProposalList,
+  ProposalsQuery,
   SplitBody,
   TransitionBody,
 } from "./schemas.ts";
@@ -60,6 +69,34 @@ export const casesApi: RouteModule = (app, services) => {
         items: page.rows.map(presentListItem),
         next_cursor: page.next ? encodeCursor(page.next) : null,
         total: page.total,
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/cases/proposals",
+    {
+      config: { ability: "read" },
+      schema: {
+        tags,
+        summary: "The proposed next step of each case of a page (the queue's column)",
+        querystring: ProposalsQuery,
+        response: { 200: ProposalList },
+      },
+    },
+    async (req) => {
+      if (req.query.ids.length > MAX_PROPOSALS)
+        throw new HttpError(400, `ask for at most ${MAX_PROPOSALS} cases at a time`);
+      const found = await proposalsFor(db, policies, req.query.ids, actorOf(req).brands);
+      return {
+        items: found.map(({ id, assessment: { proposal: p, note } }) => ({
+          id,
+          step: p?.step ?? null,
+          clause: p ? { document: p.clause.document, article: p.clause.article } : null,
+          needs_approval: p?.needs_approval ?? false,
+          waiting_until: p?.waiting_until ? p.waiting_until.toISOString() : null,
+          note: note ?? null,
+        })),
       };
     },
   );

@@ -96,6 +96,34 @@ export const CaseListItem = z.object({
   merged_into: z.number().nullable(),
 });
 
+export const ProposalsQuery = z.object({
+  ids: z
+    .string()
+    .max(2000)
+    .transform((s, ctx) => {
+      const ids = s.split(",").map((x) => Number(x.trim()));
+      if (ids.some((n) => !Number.isInteger(n) || n <= 0)) {
+        ctx.addIssue({ code: "custom", message: "ids is a comma-separated list of case ids, e.g. 12,13,20" });
+        return z.NEVER;
+      }
+      return ids;
+    })
+    .describe("comma-separated case ids (at most 100): a queue page"),
+});
+
+export const ProposalList = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      step: z.enum(STEPS).nullable(),
+      clause: z.object({ document: z.string(), article: z.string() }).nullable(),
+      needs_approval: z.boolean(),
+      waiting_until: iso.nullable(),
+      note: z.string().nullable().describe("why there is no proposal, when there is none"),
+    }),
+  ),
+});
+
 export const CaseList = z.object({
   items: z.array(CaseListItem),
   next_cursor: z.string().nullable(),

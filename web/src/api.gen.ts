@@ -1529,6 +1529,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The proposed next step of each case of a page (the queue's column) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description comma-separated case ids (at most 100): a queue page */
+                    ids: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @enum {string|null} */
+                                step: "warn" | "request_information" | "notice_of_default" | "suspend" | "block" | "remove_content" | "downgrade" | "terminate" | "refer_to_authority" | "provide_data" | "no_action" | null;
+                                clause: {
+                                    document: string;
+                                    article: string;
+                                } | null;
+                                needs_approval: boolean;
+                                /** @description ISO 8601 date-time (UTC) */
+                                waiting_until: string | null;
+                                /** @description why there is no proposal, when there is none */
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}": {
         parameters: {
             query?: never;

@@ -106,7 +106,29 @@ export function Queue() {
   const total = list.data?.pages[0]?.total ?? 0;
   const current = items[Math.min(cur, items.length - 1)];
 
-  // The current case's proposal (the queue shows it beside the list and takes it on "p").
+  // The proposed step of every case on the page (one request), and the current case's whole proposal beside.
+  const ids = useMemo(() => items.map((c) => c.id), [items]);
+  const proposals = useQuery({
+    queryKey: ["proposals", ids],
+    enabled: ids.length > 0,
+    queryFn: async () => {
+      const steps = new Map<number, { step: string | null; needs_approval: boolean; waiting: boolean }>();
+      for (let i = 0; i < ids.length; i += 100) {
+        const page = (
+          await api.GET("/api/v1/cases/proposals", {
+            params: { query: { ids: ids.slice(i, i + 100).join(",") } as never },
+          })
+        ).data!;
+        for (const p of page.items)
+          steps.set(p.id, {
+            step: p.step,
+            needs_approval: p.needs_approval,
+            waiting: p.waiting_until !== null,
+          });
+      }
+      return steps;
+    },
+  });
   const detail = useQuery({
     queryKey: ["case", current?.id],
     enabled: current !== undefined,
@@ -127,6 +149,7 @@ export function Queue() {
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ["cases"] });
     void client.invalidateQueries({ queryKey: ["case"] });
+    void client.invalidateQueries({ queryKey: ["proposals"] });
     void client.invalidateQueries({ queryKey: ["stats"] });
   };
   const assign = useMutation({
@@ -194,9 +217,10 @@ export function Queue() {
       else if (e.key === "Enter" && current) navigate(`/cases/${current.id}`);
       else if (e.key === "a" && current) assign.mutate([current.id]);
       else if (e.key === "x" && current) toggle(current.id);
-      else if (e.key === "p" && current && detail.data?.proposal && detail.data.id === current.id)
-        setConfirming({ id: current.id, step: detail.data.proposal.step });
-      else if (e.key === "/") search.current?.focus();
+      else if (e.key === "p" && current) {
+        const p = proposals.data?.get(current.id);
+        if (p?.step && !p.waiting) setConfirming({ id: current.id, step: p.step });
+      } else if (e.key === "/") search.current?.focus();
       else return;
       e.preventDefault();
     };
@@ -387,6 +411,7 @@ export function Queue() {
                     <Table.Th>{t.queue.columns.subjects}</Table.Th>
                     <Table.Th>{t.queue.columns.state}</Table.Th>
                     <Table.Th>{t.queue.columns.owner}</Table.Th>
+                    <Table.Th>{t.queue.proposed}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -462,6 +487,14 @@ export function Queue() {
                           <Text span c="dimmed" size="sm">
                             {t.unassigned}
                           </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td className="nowrap" data-proposed={proposals.data?.get(c.id)?.step ?? ""}>
+                        {proposals.data ? step(proposals.data.get(c.id)?.step) : ""}
+                        {proposals.data?.get(c.id)?.needs_approval && (
+                          <Badge size="xs" ml={4} color="orange" variant="light" className="state-badge">
+                            {t.queue.fourEyes}
+                          </Badge>
                         )}
                       </Table.Td>
                     </Table.Tr>

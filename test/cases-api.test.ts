@@ -440,3 +440,22 @@ test("GET /api/v1/cases/proposals: each case's proposed step, as GET /cases/:id 
     .map((c: { id: number }) => c.id);
   assert.deepEqual(scoped.items.map((p: { id: number }) => p.id).sort(), extin.sort());
 });
+
+test("GET /api/v1/cases?unassigned=true|false splits the queue into cases nobody owns and cases someone owns", async () => {
+  const total = async (q: string) => (await json(await t.api("agent", `/api/v1/cases${q}`))).total as number;
+  const open = await total("");
+  const list = await json(await t.api("agent", "/api/v1/cases?unassigned=true"));
+  assert.ok(list.items.length > 0);
+  assert.ok(list.items.every((c: { owner: unknown }) => c.owner === null));
+  const id = list.items[0].id;
+  const assigned = await t.api("agent", `/api/v1/cases/${id}/assign`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ owner: "test-agent@abusedesk.test" }),
+  });
+  assert.equal(assigned.status, 200, await assigned.clone().text());
+  const owned = await json(await t.api("agent", "/api/v1/cases?unassigned=false"));
+  assert.ok(owned.items.some((c: { id: number }) => c.id === id));
+  assert.ok(owned.items.every((c: { owner: unknown }) => c.owner !== null));
+  assert.equal((await total("?unassigned=true")) + owned.total, open);
+});

@@ -51,6 +51,8 @@ async function context(lang: "en" | "nl" = "en"): Promise<BrowserContext> {
   const ctx = await browser.newContext({
     locale: lang === "nl" ? "nl-NL" : "en-GB",
     viewport: { width: 1400, height: 900 },
+    // Dialogs appear at once (no fade), so the accessibility check sees them as they end up.
+    reducedMotion: "reduce",
   });
   return ctx;
 }
@@ -96,14 +98,14 @@ async function accessible(page: Page, where: string) {
   // Evaluated through the DevTools protocol, which the page's CSP does not govern (the page itself allows no inline script).
   await page.evaluate(`${AXE}\n;void 0`);
   const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as {
-    violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+    violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[];
   };
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   assert.deepEqual(
     bad.map(
       (v) =>
         `${v.id} (${v.impact}): ${v.help} at ${v.nodes
-          .map((n) => n.target.join(" "))
+          .map((n) => `${n.target.join(" ")} (${n.failureSummary ?? ""})`)
           .slice(0, 3)
           .join(", ")}`,
     ),
@@ -227,7 +229,8 @@ for (const lang of ["en", "nl"] as const)
     const taken = lang === "nl" ? [(await caseWithProposal()).id] : [];
     const target = await caseWithProposal(taken);
     const before = await json(await t.api("agent", `/api/v1/cases/${target.id}`));
-    const ctx = await context(lang);
+    // An English browser either way: Dutch comes from the switch (and then from the person's choice).
+    const ctx = await context("en");
     const page = await signIn(ctx, "cor@desk.test");
     if (lang === "nl") {
       // The switch in the header: the queue speaks Dutch at once, and after a reload still.
@@ -235,6 +238,17 @@ for (const lang of ["en", "nl"] as const)
       await page.waitForSelector("text=Wachtrij");
       await page.reload();
       await page.waitForSelector("h1 >> text=Wachtrij");
+      // The choice is the person's (PUT /api/v1/me/language): another browser, without the cookie, speaks Dutch too.
+      const row = await t.desk.conn.db
+        .selectFrom("users")
+        .select("language")
+        .where("email", "=", "cor@desk.test")
+        .executeTakeFirstOrThrow();
+      assert.equal(row.language, "nl");
+      const other = await context("en");
+      const elsewhere = await signIn(other, "cor@desk.test");
+      await elsewhere.waitForSelector("h1 >> text=Wachtrij");
+      await other.close();
     }
     await page.goto(`${t.baseUrl}/cases/${target.id}`);
     await page.waitForSelector("#proposed-step");
@@ -310,6 +324,14 @@ test("a report in triage is classified by picking a category and naming its subj
   await page.goto(`${t.baseUrl}/reports`);
   await page.waitForSelector(`#reports tr[data-report="${report.id}"]`);
   await accessible(page, "the reports page");
+  // Read it first: its text as the server gives it (GET /api/v1/reports/:id/body), in a dialog.
+  await page.click(`#reports tr[data-report="${report.id}"] button[data-read="${report.id}"]`);
+  await page.waitForSelector("#report-reader pre");
+  const body = await json(await t.api("agent", `/api/v1/reports/${report.id}/body`));
+  assert.equal(await page.textContent("#report-reader pre"), body.text);
+  await accessible(page, "the report reader");
+  await page.keyboard.press("Escape");
+  await page.locator("#report-reader").waitFor({ state: "detached" });
   await page.click(`#classify-${report.id}`);
   await page.click("#report-category");
   await page.getByRole("option", { name: "phishing", exact: true }).click();

@@ -8,6 +8,7 @@ import { signIn } from "../src/auth/sign-in.ts";
 import { loadConfig } from "../src/config.ts";
 import type { Database } from "../src/db/schema.ts";
 import { buildServer, type RouteModule, type Services } from "../src/server.ts";
+import { loadConsole } from "../src/web/routes.ts";
 import { Browser } from "./browser.ts";
 import { freePort, json, quietLog, runCli, startTestDesk, type TestDesk } from "./helpers.ts";
 
@@ -123,6 +124,7 @@ test("roles are checked: an agent may read but not create tokens (403); an admin
     user_id: meBody.user_id,
     scope: "write",
     brands: null,
+    language: null,
     abilities: ["read", "work", "submit", "account"],
   });
   assert.equal(typeof meBody.user_id, "number");
@@ -179,6 +181,24 @@ test("the CLI refuses an unknown role with a clear message", async () => {
   });
   assert.notEqual(res.code, 0);
   assert.match(res.stderr, /Allowed choices are agent, supervisor, legal, admin, auditor/);
+});
+
+test("the console's files: its built assets only, cached by name; its pages only for a signed-in person", async () => {
+  const built = loadConsole();
+  assert.ok(built, "web/dist is built (npm install builds it)");
+  const [name, file] = [...built.assets][0]!;
+  const asset = await fetch(`${t.baseUrl}/console/assets/${name}`);
+  assert.equal(asset.status, 200);
+  assert.equal(asset.headers.get("content-type"), file.type);
+  assert.match(asset.headers.get("cache-control") ?? "", /immutable/);
+  for (const bad of ["..%2F..%2Fpackage.json", "..%2Findex.html", "nothing.js", "%2Fetc%2Fpasswd"])
+    assert.equal((await fetch(`${t.baseUrl}/console/assets/${bad}`)).status, 404, bad);
+  for (const page of ["/", "/cases/1", "/dashboard", "/settings", "/customers/x2c-1001"]) {
+    const res = await fetch(`${t.baseUrl}${page}`, { redirect: "manual" });
+    assert.equal(res.status, 302, page);
+    assert.equal(res.headers.get("location"), "/login");
+  }
+  assert.equal(loadConsole(new URL("./no-such-dist/", import.meta.url)), null);
 });
 
 test("console sign-in sets an HttpOnly SameSite session cookie and shows the signed-in user", async () => {

@@ -637,6 +637,16 @@ export async function actorForSession(db: DB, sessionToken: string): Promise<Act
     : undefined;
 }
 
+/** The console's language a person chose; null when they have not. */
+export async function userLanguage(db: DB, userId: number): Promise<"nl" | "en" | null> {
+  const row = await db.selectFrom("users").select("language").where("id", "=", userId).executeTakeFirst();
+  return row?.language ?? null;
+}
+
+export async function setUserLanguage(db: DB, userId: number, language: "nl" | "en"): Promise<void> {
+  await db.updateTable("users").set({ language }).where("id", "=", userId).execute();
+}
+
 export async function logout(db: DB, sessionToken: string): Promise<void> {
   await db.deleteFrom("sessions").where("id", "=", sha256Hex(sessionToken)).execute();
 }

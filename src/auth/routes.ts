@@ -13,7 +13,9 @@ import {
   revokeToken,
   setTotpRequiredRoles,
   setUserBrands,
+  setUserLanguage,
   totpRequiredRoles,
+  userLanguage,
 } from "./auth.store.ts";
 import { actorOf, HttpError, httpError } from "./http.ts";
 import { ABILITIES, GRANTS, READ_ABILITIES, ROLES } from "./roles.ts";
@@ -34,6 +36,10 @@ const ActorView = z.object({
   user_id: z.number().nullable(),
   scope: z.enum(["read", "write"]),
   brands: z.array(z.string()).nullable(),
+  language: z
+    .enum(["nl", "en"])
+    .nullable()
+    .describe("the console's language the person chose (PUT /api/v1/me/language); null: not chosen"),
   abilities: z
     .array(z.enum(ABILITIES))
     .describe("what this actor may do (its role's abilities; only reading for a read-scoped token)"),
@@ -79,6 +85,7 @@ export const authApi: RouteModule = (app, { db }) => {
       const a = actorOf(req);
       const brands = a.brands === null ? null : [...a.brands];
       const abilities = GRANTS[a.role].filter((x) => a.scope !== "read" || READ_ABILITIES.includes(x));
+      const language = a.userId === null ? null : await userLanguage(db, a.userId);
       return {
         kind: a.kind,
         name: a.name,
@@ -86,8 +93,29 @@ export const authApi: RouteModule = (app, { db }) => {
         user_id: a.userId,
         scope: a.scope,
         brands,
+        language,
         abilities,
       };
+    },
+  );
+
+  app.put(
+    "/api/v1/me/language",
+    {
+      config: { ability: "account" },
+      schema: {
+        tags,
+        summary: "The console's language of the signed-in person (or of the token's person)",
+        body: z.object({ language: z.enum(["nl", "en"]) }),
+        response: { 200: z.object({ language: z.enum(["nl", "en"]) }) },
+      },
+    },
+    async (req) => {
+      const a = actorOf(req);
+      if (a.userId === null)
+        throw new HttpError(409, "a service token has no person, so no language of its own");
+      await setUserLanguage(db, a.userId, req.body.language);
+      return { language: req.body.language };
     },
   );
 

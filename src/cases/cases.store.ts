@@ -39,6 +39,8 @@ export interface CaseFilter {
   needsClassification?: boolean;
   /** Cases with (true) or without (false) a step waiting for a second person's approval. */
   awaitingApproval?: boolean;
+  /** Cases nobody owns (true) or someone owns (false). */
+  unassigned?: boolean;
   /** Only cases of these brands (the reader's scope); undefined: every brand. */
   scope?: BrandScope;
 }
@@ -116,6 +118,7 @@ function filtered(db: Db, f: CaseFilter) {
   if (f.kind) q = q.where("c.kind", "=", f.kind);
   if (f.dueBefore) q = q.where("c.next_due_at", "<", f.dueBefore);
   if (f.owner !== undefined) q = q.where("c.owner_id", "=", f.owner);
+  if (f.unassigned !== undefined) q = q.where("c.owner_id", f.unassigned ? "is" : "is not", null);
   if (f.escalated !== undefined) q = q.where("c.escalated", "=", f.escalated);
   if (f.needsClassification !== undefined) q = q.where("c.needs_classification", "=", f.needsClassification);
   if (f.awaitingApproval !== undefined) {

@@ -24,6 +24,7 @@ export function toFilter(q: z.output<typeof CaseFilterSchema>): CaseFilter {
     ...(q.escalated ? { escalated: q.escalated === "true" } : {}),
     ...(q.needs_classification ? { needsClassification: q.needs_classification === "true" } : {}),
     ...(q.awaiting_approval ? { awaitingApproval: q.awaiting_approval === "true" } : {}),
+    ...(q.unassigned ? { unassigned: q.unassigned === "true" } : {}),
   };
 }
 

@@ -54,6 +54,10 @@ export const CaseFilterSchema = z.object({
     .enum(["true", "false"])
     .optional()
     .describe("true: cases with a severe step waiting for a second person's approval"),
+  unassigned: z
+    .enum(["true", "false"])
+    .optional()
+    .describe("true: cases nobody owns; false: cases someone owns"),
 });
 
 export const CaseListQuery = CaseFilterSchema.extend({

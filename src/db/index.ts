@@ -20,6 +20,7 @@ import * as ntd from "./migrations/0013_ntd.ts";
 import * as collectors from "./migrations/0014_collectors.ts";
 import * as feeds from "./migrations/0015_feeds.ts";
 import * as feedSpeed from "./migrations/0016_feed_speed.ts";
+import * as userLanguage from "./migrations/0017_user_language.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -64,6 +65,7 @@ export const migrations: Record<string, Migration> = {
   "0014_collectors": collectors,
   "0015_feeds": feeds,
   "0016_feed_speed": feedSpeed,
+  "0017_user_language": userLanguage,
 };
 
 export function redact(url: string): string {

@@ -121,6 +121,8 @@ export interface UsersTable {
   totp_pending_secret: string | null;
   totp_last_step: number | null;
   password_changed_at: NullableTimestamp;
+  /** Added by 0017_user_language: the console's language the person chose (null: not yet). */
+  language: "nl" | "en" | null;
 }
 
 export interface SessionsTable {

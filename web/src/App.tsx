@@ -9,8 +9,8 @@ import {
   Text,
   UnstyledButton,
 } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
-import { createContext, useContext } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { createContext, useContext, useEffect, useRef } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
 import { api, errorText, type Me } from "./api.ts";
 import { type Lang, useI18n } from "./i18n.tsx";
@@ -48,6 +48,23 @@ export function App() {
     queryFn: async () => (await api.GET("/api/v1/me")).data!,
     staleTime: 300_000,
   });
+  const client = useQueryClient();
+  // The language the person chose (on any browser) wins over this browser's cookie.
+  const chosen = me.data?.language;
+  // Applied when it changes only, so that a click on the switch is not undone before the API has it.
+  const applied = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (chosen === applied.current) return;
+    applied.current = chosen;
+    if (chosen && chosen !== lang) setLang(chosen);
+  }, [chosen, lang, setLang]);
+  const choose = (l: Lang) => {
+    setLang(l);
+    void api
+      .PUT("/api/v1/me/language", { body: { language: l } })
+      .then(() => client.invalidateQueries({ queryKey: ["me"] }))
+      .catch(() => undefined); // a service token has no person: the cookie alone keeps the choice
+  };
   if (me.isPending)
     return (
       <Group p="xl">
@@ -110,7 +127,7 @@ export function App() {
                 size="xs"
                 aria-label={t.language}
                 value={lang}
-                onChange={(v) => setLang(v as Lang)}
+                onChange={(v) => choose(v as Lang)}
                 data={[
                   { value: "nl", label: "NL" },
                   { value: "en", label: "EN" },

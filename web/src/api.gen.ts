@@ -33,6 +33,11 @@ export interface paths {
                             /** @enum {string} */
                             scope: "read" | "write";
                             brands: string[] | null;
+                            /**
+                             * @description the console's language the person chose (PUT /api/v1/me/language); null: not chosen
+                             * @enum {string|null}
+                             */
+                            language: "nl" | "en" | null;
                             /** @description what this actor may do (its role's abilities; only reading for a read-scoped token) */
                             abilities: ("read" | "work" | "submit" | "approve" | "legal" | "admin" | "audit" | "privacy" | "account")[];
                         };
@@ -41,6 +46,52 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/language": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The console's language of the signed-in person (or of the token's person) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        language: "nl" | "en";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            language: "nl" | "en";
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -1460,6 +1511,8 @@ export interface paths {
                     needs_classification?: "true" | "false";
                     /** @description true: cases with a severe step waiting for a second person's approval */
                     awaiting_approval?: "true" | "false";
+                    /** @description true: cases nobody owns; false: cases someone owns */
+                    unassigned?: "true" | "false";
                     cursor?: string;
                     limit?: number;
                 };
@@ -2325,6 +2378,11 @@ export interface paths {
                              * @enum {string}
                              */
                             awaiting_approval?: "true" | "false";
+                            /**
+                             * @description true: cases nobody owns; false: cases someone owns
+                             * @enum {string}
+                             */
+                            unassigned?: "true" | "false";
                         };
                         /** @enum {string} */
                         action: "close" | "assign" | "transition";

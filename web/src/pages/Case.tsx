@@ -14,6 +14,7 @@ import {
   Grid,
   Group,
   Modal,
+  MultiSelect,
   Paper,
   SegmentedControl,
   Select,
@@ -26,12 +27,13 @@ import {
 } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { Link } from "wouter";
+import { Link, useLocation } from "wouter";
 import { STEPS } from "../../../src/policy/steps.ts";
 import { may, useMe } from "../App.tsx";
-import { api, type CaseView, downloadFromApi } from "../api.ts";
+import { api, type CaseView } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
 import { CATEGORIES, Countdown, Loading, Problem, StateBadge, useNow } from "../shared.tsx";
+import { ReportReader } from "./ReportReader.tsx";
 
 /** The message templates a person may send from a case (the rest are sent by the procedures themselves). */
 const TEMPLATES = {
@@ -82,6 +84,13 @@ function CaseBody({ c }: { c: CaseView }) {
   };
   const canWork = may(me, "work");
   const canApprove = may(me, "approve");
+  // The customer's KYC status beside the case (its page has the records).
+  const kyc = useQuery({
+    queryKey: ["customer", c.customer?.id],
+    enabled: c.customer !== null,
+    queryFn: async () =>
+      (await api.GET("/api/v1/customers/{id}", { params: { path: { id: c.customer!.id } } })).data!,
+  });
 
   const assign = useMutation({
     mutationFn: async () =>
@@ -108,11 +117,17 @@ function CaseBody({ c }: { c: CaseView }) {
             <Text size="sm">
               {t.caseView.customer}:{" "}
               {c.customer ? (
-                <strong>
+                <Anchor component={Link} href={`/customers/${encodeURIComponent(c.customer.id)}`} fw={700}>
                   {c.customer.name} ({c.customer.id})
-                </strong>
+                </Anchor>
               ) : (
                 t.caseView.noCustomer
+              )}
+              {kyc.data && (
+                <>
+                  {" "}
+                  · KYC: <strong id="case-kyc">{words(kyc.data.kyc_status)}</strong>
+                </>
               )}
             </Text>
             <Text size="sm">
@@ -171,6 +186,7 @@ function CaseBody({ c }: { c: CaseView }) {
               )}
             </Section>
             {canWork && <StateChange c={c} onDone={() => done(t.caseView.stateChanged)} />}
+            {canWork && <MergeSplit c={c} onDone={done} />}
             <Notes c={c} canWork={canWork} onDone={() => done(t.caseView.noted)} />
             <Messages c={c} canWork={canWork} onDone={(text) => done(text)} />
             <Section title={t.caseView.facts} id="facts">
@@ -516,16 +532,7 @@ function Evidence({ c }: { c: CaseView }) {
               <Table.Td>{words(e.category)}</Table.Td>
               <Table.Td>{dateTime(e.occurred_at ?? e.received_at)}</Table.Td>
               <Table.Td>
-                <Anchor
-                  component="button"
-                  type="button"
-                  onClick={() =>
-                    void downloadFromApi(`/api/v1/reports/${e.report_id}/raw`, `report-${e.report_id}.eml`)
-                  }
-                  aria-label={`${t.caseView.raw} #${e.report_id}`}
-                >
-                  #{e.report_id}
-                </Anchor>
+                <ReportReader id={e.report_id} />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -753,6 +760,7 @@ function Messages({ c, canWork, onDone }: { c: CaseView; canWork: boolean; onDon
 const FACT_FLAGS = ["serious", "known_offender", "insecure_site", "cooperating"] as const;
 
 function Facts({ c, canWork, onDone }: { c: CaseView; canWork: boolean; onDone: () => void }) {
+  const { t } = useI18n();
   const facts = c.facts as Record<string, unknown>;
   const save = useMutation({
     mutationFn: async (change: Record<string, unknown>) =>
@@ -767,14 +775,119 @@ function Facts({ c, canWork, onDone }: { c: CaseView; canWork: boolean; onDone: 
       {FACT_FLAGS.map((f) => (
         <Checkbox
           key={f}
-          label={words(f)}
+          label={t.facts[f]}
           checked={facts[f] === true}
           disabled={!canWork || save.isPending}
           onChange={(e) => save.mutate({ [f]: e.currentTarget.checked })}
         />
       ))}
-      <Text size="sm">opt-in: {String(facts.opt_in_proof ?? "—")}</Text>
+      <Select
+        label={t.facts.opt_in_proof}
+        data={[
+          { value: "shown", label: t.facts.shown },
+          { value: "missing", label: t.facts.missing },
+        ]}
+        value={typeof facts.opt_in_proof === "string" ? facts.opt_in_proof : null}
+        onChange={(v) => v && save.mutate({ opt_in_proof: v })}
+        disabled={!canWork || save.isPending}
+        w={220}
+      />
       {save.error && <Problem error={save.error} />}
     </Stack>
+  );
+}
+
+/** Merge other cases into this one, or split subjects off into a case of their own; each with a reason. */
+function MergeSplit({ c, onDone }: { c: CaseView; onDone: (text: string) => void }) {
+  const { t } = useI18n();
+  const [, navigate] = useLocation();
+  const [from, setFrom] = useState("");
+  const [subjects, setSubjects] = useState<string[]>([]);
+  const [reason, setReason] = useState("");
+  const merge = useMutation({
+    mutationFn: async () =>
+      (
+        await api.POST("/api/v1/cases/{id}/merge", {
+          params: { path: { id: c.id } },
+          body: {
+            from: from
+              .split(/[\s,]+/)
+              .map((x) => Number(x.replace("#", "")))
+              .filter((n) => Number.isInteger(n) && n > 0),
+            reason: reason.trim(),
+          },
+        })
+      ).data,
+    onSuccess: () => {
+      setFrom("");
+      setReason("");
+      onDone(t.caseView.merged);
+    },
+  });
+  const split = useMutation({
+    mutationFn: async () =>
+      (
+        await api.POST("/api/v1/cases/{id}/split", {
+          params: { path: { id: c.id } },
+          body: { subjects, reason: reason.trim() },
+        })
+      ).data as { new_case: number } | undefined,
+    onSuccess: (r) => {
+      setSubjects([]);
+      setReason("");
+      if (r?.new_case) navigate(`/cases/${r.new_case}`);
+    },
+  });
+  return (
+    <Section title={t.caseView.mergeSplit} id="merge-split">
+      <Stack gap="xs">
+        <TextInput
+          label={t.caseView.reason}
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          id="merge-reason"
+        />
+        <Group align="flex-end">
+          <TextInput
+            label={t.caseView.mergeFrom}
+            placeholder="#12, #15"
+            value={from}
+            onChange={(e) => setFrom(e.currentTarget.value)}
+            w={180}
+          />
+          <Button
+            size="xs"
+            variant="light"
+            disabled={!from.trim() || !reason.trim()}
+            onClick={() => merge.mutate()}
+            loading={merge.isPending}
+          >
+            {t.caseView.merge}
+          </Button>
+        </Group>
+        {c.subject_details.length > 1 && (
+          <Group align="flex-end">
+            <MultiSelect
+              label={t.caseView.splitOff}
+              data={c.subject_details.map((s) => s.value)}
+              value={subjects}
+              onChange={setSubjects}
+              searchable
+              w={260}
+            />
+            <Button
+              size="xs"
+              variant="light"
+              disabled={subjects.length === 0 || !reason.trim()}
+              onClick={() => split.mutate()}
+              loading={split.isPending}
+            >
+              {t.caseView.split}
+            </Button>
+          </Group>
+        )}
+        {(merge.error || split.error) && <Problem error={merge.error ?? split.error} />}
+      </Stack>
+    </Section>
   );
 }

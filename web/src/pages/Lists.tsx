@@ -10,6 +10,20 @@ import { api } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
 import { Countdown, downloadCsv, Loading, PageTitle, Problem, StateBadge, useNow } from "../shared.tsx";
 
+function CsvButton({ name, header, rows }: { name: string; header: string[]; rows: unknown[][] }) {
+  const { t } = useI18n();
+  return (
+    <Button
+      size="xs"
+      variant="default"
+      disabled={rows.length === 0}
+      onClick={() => downloadCsv(name, header, rows)}
+    >
+      {t.exportCsv}
+    </Button>
+  );
+}
+
 function CaseLinks({ ids }: { ids: number[] }) {
   return (
     <>
@@ -31,7 +45,27 @@ export function NoticesPage() {
   });
   return (
     <Stack>
-      <PageTitle>{t.lists.notices}</PageTitle>
+      <PageTitle
+        actions={
+          <CsvButton
+            name="notices.csv"
+            header={["reference", "received_at", "category", "location", "state", "due_at", "case"]}
+            rows={(q.data?.items ?? []).flatMap((n) =>
+              (n.procedures.length ? n.procedures : [null]).map((p) => [
+                n.reference,
+                n.received_at,
+                n.category,
+                p?.location ?? n.locations.join(" "),
+                p?.state ?? n.state,
+                p?.due?.due_at,
+                p?.case_id,
+              ]),
+            )}
+          />
+        }
+      >
+        {t.lists.notices}
+      </PageTitle>
       {q.isPending ? (
         <Loading />
       ) : q.isError ? (
@@ -83,7 +117,35 @@ export function OrdersPage() {
   });
   return (
     <Stack>
-      <PageTitle>{t.lists.orders}</PageTitle>
+      <PageTitle
+        actions={
+          <CsvButton
+            name="orders.csv"
+            header={[
+              "reference",
+              "authority",
+              "received_at",
+              "category",
+              "deadline_state",
+              "due_at",
+              "executed_at",
+              "cases",
+            ]}
+            rows={(q.data?.items ?? []).map((o) => [
+              o.reference,
+              o.authority_name,
+              o.received_at,
+              o.category,
+              o.deadline.state,
+              o.deadline.due_at,
+              o.executed_at,
+              (o.cases ?? []).map((c) => c.id).join(" "),
+            ])}
+          />
+        }
+      >
+        {t.lists.orders}
+      </PageTitle>
       {q.isPending ? (
         <Loading />
       ) : q.isError ? (
@@ -136,7 +198,39 @@ export function MeasuresPage() {
   });
   return (
     <Stack>
-      <PageTitle>{t.lists.measures}</PageTitle>
+      <PageTitle
+        actions={
+          <CsvButton
+            name="measures.csv"
+            header={[
+              "id",
+              "case",
+              "brand",
+              "customer",
+              "step",
+              "state",
+              "requested_by",
+              "approved_by",
+              "created_at",
+              "done_at",
+            ]}
+            rows={(q.data?.items ?? []).map((a) => [
+              a.id,
+              a.case_id,
+              a.brand,
+              a.customer?.id,
+              a.step,
+              a.state,
+              a.requested_by,
+              a.approved_by,
+              a.created_at,
+              a.done_at,
+            ])}
+          />
+        }
+      >
+        {t.lists.measures}
+      </PageTitle>
       {q.isPending ? (
         <Loading />
       ) : q.isError ? (

@@ -55,12 +55,13 @@ const PAGE = 50;
 function queryOf(params: URLSearchParams, userId: number | null): CaseQuery {
   const view = (params.get("view") ?? "open") as View;
   const q: Record<string, string> = {};
-  for (const k of ["state", "brand", "kind", "category", "q"]) {
+  for (const k of ["state", "brand", "kind", "category", "q", "unassigned"]) {
     const v = params.get(k);
     if (v) q[k] = v;
   }
   const due = params.get("due_before");
   if (due) q.due_before = new Date(`${due}T23:59:59`).toISOString();
+  if (params.get("owner") === "me" && userId !== null) q.owner = String(userId);
   if (view === "mine" && userId !== null) q.owner = String(userId);
   if (view === "approval") q.awaiting_approval = "true";
   if (view === "orders") q.kind = "authority";
@@ -346,6 +347,25 @@ export function Queue() {
           clearable
           searchable
           w={190}
+        />
+        <Select
+          label={t.queue.columns.owner}
+          data={[
+            { value: "me", label: t.queue.ownerMe },
+            { value: "none", label: t.unassigned },
+          ]}
+          value={params.get("owner") === "me" ? "me" : params.get("unassigned") === "true" ? "none" : null}
+          onChange={(v) => {
+            const next = new URLSearchParams(params);
+            next.delete("owner");
+            next.delete("unassigned");
+            if (v === "me") next.set("owner", "me");
+            if (v === "none") next.set("unassigned", "true");
+            setParams(next);
+          }}
+          clearable
+          placeholder={t.all}
+          w={150}
         />
         <TextInput
           type="date"

@@ -19,9 +19,10 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { useState } from "react";
 import { Link, useSearchParams } from "wouter";
 import { may, useMe } from "../App.tsx";
-import { api, downloadFromApi } from "../api.ts";
+import { api } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
 import { CATEGORIES, downloadCsv, Loading, PageTitle, Problem } from "../shared.tsx";
+import { ReportReader } from "./ReportReader.tsx";
 
 const STATES = ["triage", "parsed", "processing", "error"] as const;
 type State = (typeof STATES)[number];
@@ -163,16 +164,7 @@ export function ReportsPage() {
             {items.map((r) => (
               <Table.Tr key={r.id} data-report={r.id}>
                 <Table.Td>
-                  <Anchor
-                    component="button"
-                    type="button"
-                    onClick={() =>
-                      void downloadFromApi(`/api/v1/reports/${r.id}/raw`, r.filename ?? `report-${r.id}.eml`)
-                    }
-                    aria-label={`#${r.id} (raw)`}
-                  >
-                    #{r.id}
-                  </Anchor>
+                  <ReportReader id={r.id} />
                 </Table.Td>
                 <Table.Td>{dateTime(r.received_at)}</Table.Td>
                 <Table.Td>{r.channel}</Table.Td>

@@ -98,7 +98,12 @@ async function accessible(page: Page, where: string) {
   // Evaluated through the DevTools protocol, which the page's CSP does not govern (the page itself allows no inline script).
   await page.evaluate(`${AXE}\n;void 0`);
   const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as {
-    violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[];
+    violations: {
+      id: string;
+      impact: string;
+      help: string;
+      nodes: { target: string[]; failureSummary?: string }[];
+    }[];
   };
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   assert.deepEqual(
@@ -440,6 +445,76 @@ test("sign-in with TOTP: a person enrols an authenticator on the account page, a
   await page.click("button[type=submit]");
   await page.waitForURL(`${t.baseUrl}/`);
   await page.waitForSelector("#queue tbody tr");
+  await ctx.close();
+});
+
+test("a notice's page: its procedure per location, forwarded and decided through the console; an order's page", async () => {
+  const post = (role: "agent" | "legal", path: string, body: unknown) =>
+    t.api(role, path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const made = await post("agent", "/api/v1/notices", {
+    brand: "extin",
+    category: "defamation",
+    locations: ["http://webwinkeltulp.example/blog/console-test"],
+    explanation: "Dit bericht beschuldigt mij valselijk van fraude.",
+    notifier: { name: "Kees Bakker", email: "kees.bakker@example.net" },
+    interest: "het gaat over mij",
+    legal_ground: "smaad (art. 261 Sr)",
+    good_faith: true,
+    language: "nl",
+  });
+  assert.equal(made.status, 201, await made.clone().text());
+  const notice = await json(made);
+  const order = await json(
+    await post("legal", "/api/v1/orders", {
+      authority: "police",
+      reference: "PL-2026-CONSOLE",
+      received_at: new Date().toISOString(),
+      legal_basis: "art. 126ng Sv",
+      subjects: ["192.0.2.10"],
+      requested: ["provide_data"],
+      contact: "recherche@politie.example",
+    }),
+  );
+  const ctx = await context();
+  const page = await signIn(ctx, "anna@desk.test");
+  await page.goto(`${t.baseUrl}/notices`);
+  await page.click(`text=${notice.reference}`);
+  await page.waitForURL(`${t.baseUrl}/notices/${notice.id}`);
+  await page.waitForSelector("#notice-procedures [data-procedure]");
+  await accessible(page, "a notice's page");
+  const choose = async (label: string) => {
+    await page.click("#notice-step-select");
+    await page.getByRole("option", { name: label, exact: true }).click();
+  };
+  await choose("Forward to the customer");
+  await page.click("#notice-step-take");
+  await page.waitForSelector("#notice-notice >> text=Forward to the customer: done.");
+  assert.equal(
+    (await json(await t.api("agent", `/api/v1/notices/${notice.id}`))).procedures[0].state,
+    "forwarded",
+  );
+  await choose("Decide");
+  await page.click("text=Decision");
+  await page.getByRole("option", { name: "rejected", exact: true }).click();
+  await page.fill("#notice-step textarea", "Kritiek op een dienst is geen smaad; de klant heeft gereageerd.");
+  await page.click("#notice-step-take");
+  await page.locator("#notice-notice:has-text('Decide: done.'), #notice-step [role=alert]").first().waitFor();
+  assert.equal(await page.locator("#notice-step [role=alert]").count(), 0, await page.locator("#notice-step").innerText());
+  const decided = (await json(await t.api("agent", `/api/v1/notices/${notice.id}`))).procedures[0];
+  assert.equal(decided.state, "decided");
+  assert.equal(decided.decision, "rejected");
+  assert.equal(decided.decided_by, "anna@desk.test");
+  await shot(page, "notice");
+  await page.goto(`${t.baseUrl}/orders`);
+  await page.click("text=PL-2026-CONSOLE");
+  await page.waitForURL(`${t.baseUrl}/orders/${order.id}`);
+  await page.waitForSelector("#order-what >> text=art. 126ng Sv");
+  await accessible(page, "an order's page");
+  await shot(page, "order");
   await ctx.close();
 });
 

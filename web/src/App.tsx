@@ -18,6 +18,7 @@ import { CasePage } from "./pages/Case.tsx";
 import { CustomerPage, CustomersPage } from "./pages/Customers.tsx";
 import { Dashboard } from "./pages/Dashboard.tsx";
 import { MeasuresPage, NoticesPage, OrdersPage, TransparencyPage } from "./pages/Lists.tsx";
+import { NoticePage, OrderPage } from "./pages/Procedures.tsx";
 import { Queue } from "./pages/Queue.tsx";
 import { ReportsPage } from "./pages/Reports.tsx";
 import { SettingsPage } from "./pages/Settings.tsx";
@@ -152,7 +153,9 @@ export function App() {
             <Route path="/dashboard" component={Dashboard} />
             <Route path="/reports" component={ReportsPage} />
             <Route path="/notices" component={NoticesPage} />
+            <Route path="/notices/:id">{(p) => <NoticePage id={Number(p.id)} />}</Route>
             <Route path="/orders" component={OrdersPage} />
+            <Route path="/orders/:id">{(p) => <OrderPage id={Number(p.id)} />}</Route>
             <Route path="/measures" component={MeasuresPage} />
             <Route path="/transparency" component={TransparencyPage} />
             <Route path="/customers" component={CustomersPage} />

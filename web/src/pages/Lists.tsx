@@ -89,7 +89,13 @@ export function NoticesPage() {
             {q.data.items.map((n) =>
               (n.procedures.length ? n.procedures : [null]).map((p, i) => (
                 <Table.Tr key={`${n.id}-${p?.location ?? ""}`}>
-                  <Table.Td>{i === 0 ? n.reference : ""}</Table.Td>
+                  <Table.Td>
+                    {i === 0 && (
+                      <Anchor component={Link} href={`/notices/${n.id}`}>
+                        {n.reference}
+                      </Anchor>
+                    )}
+                  </Table.Td>
                   <Table.Td>{i === 0 ? dateTime(n.received_at) : ""}</Table.Td>
                   <Table.Td>{words(n.category)}</Table.Td>
                   <Table.Td className="mono">{p?.location ?? n.locations.join(", ")}</Table.Td>
@@ -168,7 +174,11 @@ export function OrdersPage() {
           <Table.Tbody>
             {q.data.items.map((o) => (
               <Table.Tr key={o.id}>
-                <Table.Td>{o.reference}</Table.Td>
+                <Table.Td>
+                  <Anchor component={Link} href={`/orders/${o.id}`}>
+                    {o.reference}
+                  </Anchor>
+                </Table.Td>
                 <Table.Td>{o.authority_name}</Table.Td>
                 <Table.Td>{dateTime(o.received_at)}</Table.Td>
                 <Table.Td>{words(o.category)}</Table.Td>

@@ -138,6 +138,7 @@ test("a new person signs in with the one-time password, chooses a password and s
   const page = await ctx.newPage();
   watch(page);
   await page.goto(`${t.baseUrl}/login`);
+  await accessible(page, "the sign-in page");
   await page.fill("#email", "new@desk.test");
   await page.fill("#password", made.value.password);
   await page.click("button[type=submit]");
@@ -427,6 +428,7 @@ test("sign-in with TOTP: a person enrols an authenticator on the account page, a
   const page = await signIn(ctx, "dora@desk.test");
   await page.click("#signed-in-as a");
   await page.waitForURL(`${t.baseUrl}/account`);
+  await accessible(page, "the account page");
   const secret = ((await page.textContent("#totp-secret")) ?? "").replaceAll(" ", "");
   assert.match(secret, /^[A-Z2-7]{16,}$/);
   await page.fill("#code", totpCode(secret));
@@ -439,6 +441,7 @@ test("sign-in with TOTP: a person enrols an authenticator on the account page, a
   await page.fill("#password", PASSWORD);
   await page.click("button[type=submit]");
   await page.waitForURL(/\/login\/step$/);
+  await accessible(page, "the sign-in code page");
   await shot(page, "sign-in-totp");
   // The next period's code (the enrolment used this period's, and a code works once).
   await page.fill("#code", totpCode(secret, Date.now() + 30_000));

@@ -506,7 +506,11 @@ test("a notice's page: its procedure per location, forwarded and decided through
   await page.fill("#notice-step textarea", "Kritiek op een dienst is geen smaad; de klant heeft gereageerd.");
   await page.click("#notice-step-take");
   await page.locator("#notice-notice:has-text('Decide: done.'), #notice-step [role=alert]").first().waitFor();
-  assert.equal(await page.locator("#notice-step [role=alert]").count(), 0, await page.locator("#notice-step").innerText());
+  assert.equal(
+    await page.locator("#notice-step [role=alert]").count(),
+    0,
+    (await page.locator("#notice-step").textContent()) ?? "",
+  );
   const decided = (await json(await t.api("agent", `/api/v1/notices/${notice.id}`))).procedures[0];
   assert.equal(decided.state, "decided");
   assert.equal(decided.decision, "rejected");

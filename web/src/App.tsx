@@ -12,7 +12,7 @@ import {
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useRef } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
-import { api, errorText, type Me } from "./api.ts";
+import { api, csrfToken, errorText, type Me } from "./api.ts";
 import { type Lang, useI18n } from "./i18n.tsx";
 import { CasePage } from "./pages/Case.tsx";
 import { CustomerPage, CustomersPage } from "./pages/Customers.tsx";
@@ -34,11 +34,6 @@ export function useMe(): Me {
 
 export function may(me: Me, ability: Me["abilities"][number]): boolean {
   return me.abilities.includes(ability);
-}
-
-function csrf(): string {
-  const m = /(?:^|;\s*)abusedesk_csrf=([^;]+)/.exec(document.cookie);
-  return m ? decodeURIComponent(m[1]!) : "";
 }
 
 export function App() {
@@ -138,7 +133,7 @@ export function App() {
                 <a href="/account">{me.data.name}</a> ({me.data.role})
               </Text>
               <form method="post" action="/logout">
-                <input type="hidden" name="csrf" value={csrf()} />
+                <input type="hidden" name="csrf" value={csrfToken()} />
                 <Button type="submit" size="xs" variant="default">
                   {t.signOut}
                 </Button>

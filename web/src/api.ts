@@ -14,7 +14,8 @@ export type CaseView = paths["/api/v1/cases/{id}"]["get"]["responses"]["200"]["c
 export type Me = paths["/api/v1/me"]["get"]["responses"]["200"]["content"]["application/json"];
 export type CaseQuery = NonNullable<paths["/api/v1/cases"]["get"]["parameters"]["query"]>;
 
-function csrfToken(): string {
+/** The session's CSRF token, from the cookie the sign-in set (sent back in X-CSRF-Token or a form field). */
+export function csrfToken(): string {
   const m = /(?:^|;\s*)abusedesk_csrf=([^;]+)/.exec(document.cookie);
   return m ? decodeURIComponent(m[1]!) : "";
 }

@@ -1,5 +1,5 @@
 /** Small pieces every page uses: the domain's lists, the countdown, CSV export, errors and a page title. */
-import { Alert, Badge, Button, Group, Loader, Title } from "@mantine/core";
+import { Alert, Badge, Button, Group, Loader, Paper, Title } from "@mantine/core";
 import { stringify } from "csv-stringify/browser/esm/sync";
 import { type ReactNode, useEffect, useState } from "react";
 import { CATEGORY_IDS, KINDS } from "../../src/taxonomy.ts";
@@ -119,4 +119,16 @@ export function typing(e: KeyboardEvent): boolean {
   if (el.isContentEditable) return true;
   const tag = el.tagName;
   return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+}
+
+/** A titled panel of a page, named by its heading for screen readers. */
+export function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby={`${id}-title`} id={id}>
+      <Title order={2} size="h4" mb="sm" id={`${id}-title`}>
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
 }

@@ -26,13 +26,13 @@ import {
   Title,
 } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import { Link, useLocation } from "wouter";
 import { STEPS } from "../../../src/policy/steps.ts";
 import { may, useMe } from "../App.tsx";
 import { api, type CaseView } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
-import { CATEGORIES, Countdown, Loading, Problem, StateBadge, useNow } from "../shared.tsx";
+import { CATEGORIES, Countdown, Loading, Problem, Section, StateBadge, useNow } from "../shared.tsx";
 import { ReportReader } from "./ReportReader.tsx";
 
 /** The message templates a person may send from a case (the rest are sent by the procedures themselves). */
@@ -40,17 +40,6 @@ const TEMPLATES = {
   customer: ["notice", "request_information", "reminder", "notice_of_default", "decision"],
   reporter: ["acknowledgement", "reporter_update", "missing_information", "decision"],
 } as const;
-
-function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
-  return (
-    <Paper withBorder p="md" component="section" aria-labelledby={`${id}-title`} id={id}>
-      <Title order={2} size="h4" mb="sm" id={`${id}-title`}>
-        {title}
-      </Title>
-      {children}
-    </Paper>
-  );
-}
 
 export function CasePage({ id }: { id: number }) {
   const { t } = useI18n();

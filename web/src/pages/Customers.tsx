@@ -11,7 +11,6 @@ import {
   Checkbox,
   FileInput,
   Group,
-  Paper,
   Select,
   SimpleGrid,
   Stack,
@@ -21,26 +20,15 @@ import {
   Title,
 } from "@mantine/core";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import { Link, useSearchParams } from "wouter";
 import { may, useMe } from "../App.tsx";
 import { api, type paths, postFile } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
-import { downloadCsv, Loading, PageTitle, Problem, StateBadge } from "../shared.tsx";
+import { downloadCsv, Loading, PageTitle, Problem, Section, StateBadge } from "../shared.tsx";
 
 type ImportAnswer =
   paths["/api/v1/inventory/import"]["post"]["responses"]["200"]["content"]["application/json"];
-
-function Box({ title, children, id }: { title: string; children: ReactNode; id: string }) {
-  return (
-    <Paper withBorder p="md" component="section" aria-labelledby={`${id}-title`} id={id}>
-      <Title order={2} size="h4" mb="sm" id={`${id}-title`}>
-        {title}
-      </Title>
-      {children}
-    </Paper>
-  );
-}
 
 function KycBadge({ status }: { status: string }) {
   // Dark enough for white text at this size (WCAG AA 4.5:1).
@@ -195,7 +183,7 @@ function InventoryImport() {
       a.resources_unchanged,
     );
   return (
-    <Box title={t.customers.import} id="inventory-import">
+    <Section title={t.customers.import} id="inventory-import">
       <Stack gap="sm">
         <Text size="sm">{t.customers.importHelp}</Text>
         <Group align="flex-end">
@@ -294,7 +282,7 @@ function InventoryImport() {
           </Alert>
         )}
       </Stack>
-    </Box>
+    </Section>
   );
 }
 
@@ -305,7 +293,7 @@ function BrandRanges() {
     queryFn: async () => (await api.GET("/api/v1/inventory/ranges")).data!,
   });
   return (
-    <Box title={t.customers.ranges} id="ranges">
+    <Section title={t.customers.ranges} id="ranges">
       {ranges.isPending ? (
         <Loading />
       ) : ranges.isError ? (
@@ -323,7 +311,7 @@ function BrandRanges() {
           </Table.Tbody>
         </Table>
       )}
-    </Box>
+    </Section>
   );
 }
 
@@ -362,7 +350,7 @@ export function CustomerPage({ id }: { id: string }) {
         {c.registration_number && <Text size="sm">· {c.registration_number}</Text>}
       </Group>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <Box title={t.customers.resources} id="resources">
+        <Section title={t.customers.resources} id="resources">
           <Table fz="sm">
             <Table.Thead>
               <Table.Tr>
@@ -383,9 +371,9 @@ export function CustomerPage({ id }: { id: string }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Box>
+        </Section>
         <Stack gap="md">
-          <Box title={t.customers.contracts} id="contracts">
+          <Section title={t.customers.contracts} id="contracts">
             {c.contracts.length === 0 ? (
               <Text size="sm">{t.lists.empty}</Text>
             ) : (
@@ -397,8 +385,8 @@ export function CustomerPage({ id }: { id: string }) {
                 </Text>
               ))
             )}
-          </Box>
-          <Box title="KYC" id="kyc">
+          </Section>
+          <Section title="KYC" id="kyc">
             {c.verifications.length === 0 ? (
               <Text size="sm">{t.lists.empty}</Text>
             ) : (
@@ -409,10 +397,10 @@ export function CustomerPage({ id }: { id: string }) {
                 </Text>
               ))
             )}
-          </Box>
+          </Section>
         </Stack>
       </SimpleGrid>
-      <Box title={t.customers.cases} id="customer-cases">
+      <Section title={t.customers.cases} id="customer-cases">
         {cases.isPending ? (
           <Loading />
         ) : cases.isError ? (
@@ -437,7 +425,7 @@ export function CustomerPage({ id }: { id: string }) {
             </Table.Tbody>
           </Table>
         )}
-      </Box>
+      </Section>
     </Stack>
   );
 }

@@ -12,7 +12,6 @@ import {
   Checkbox,
   Group,
   MultiSelect,
-  Paper,
   Select,
   SimpleGrid,
   Stack,
@@ -28,7 +27,7 @@ import { Link } from "wouter";
 import { may, useMe } from "../App.tsx";
 import { api, type paths } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
-import { Countdown, Loading, Problem, StateBadge, useNow } from "../shared.tsx";
+import { Countdown, Loading, Problem, Section, StateBadge, useNow } from "../shared.tsx";
 
 type StepBody = NonNullable<
   paths["/api/v1/notices/{id}/steps"]["post"]["requestBody"]
@@ -44,17 +43,6 @@ const NOTICE_STEPS = [
 ] as const;
 const DECISIONS = ["upheld", "to_court", "rejected"] as const;
 const BASES = ["manifest", "law", "order", "terms", "assessment"] as const;
-
-function Box({ title, children, id }: { title: string; children: ReactNode; id: string }) {
-  return (
-    <Paper withBorder p="md" component="section" aria-labelledby={`${id}-title`} id={id}>
-      <Title order={2} size="h4" mb="sm" id={`${id}-title`}>
-        {title}
-      </Title>
-      {children}
-    </Paper>
-  );
-}
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -133,7 +121,7 @@ export function NoticePage({ id }: { id: number }) {
         </Alert>
       )}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <Box title={t.notice.what} id="notice-what">
+        <Section title={t.notice.what} id="notice-what">
           <Stack gap={4}>
             <Field label={t.notice.explanation}>{n.explanation ?? "—"}</Field>
             <Field label={t.notice.legalGround}>{n.legal_ground ?? "—"}</Field>
@@ -153,8 +141,8 @@ export function NoticePage({ id }: { id: number }) {
               </Field>
             )}
           </Stack>
-        </Box>
-        <Box title={t.notice.procedures} id="notice-procedures">
+        </Section>
+        <Section title={t.notice.procedures} id="notice-procedures">
           <Table fz="sm">
             <Table.Thead>
               <Table.Tr>
@@ -184,10 +172,10 @@ export function NoticePage({ id }: { id: number }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Box>
+        </Section>
       </SimpleGrid>
       {may(me, "work") && (
-        <Box title={t.notice.step} id="notice-step">
+        <Section title={t.notice.step} id="notice-step">
           <Stack gap="xs">
             <Group align="flex-end">
               <Select
@@ -263,16 +251,16 @@ export function NoticePage({ id }: { id: number }) {
             )}
             {take.error && <Problem error={take.error} />}
           </Stack>
-        </Box>
+        </Section>
       )}
       {n.complaints.length > 0 && (
-        <Box title={t.notice.complaints} id="notice-complaints">
+        <Section title={t.notice.complaints} id="notice-complaints">
           {n.complaints.map((c) => (
             <Text size="sm" key={c.id}>
               {dateTime(c.received_at)} · {c.complainant} · {c.text}
             </Text>
           ))}
-        </Box>
+        </Section>
       )}
       <Text size="xs" c="dimmed">
         {step("remove_content")}: {t.notice.actHint}
@@ -311,7 +299,7 @@ export function OrderPage({ id }: { id: number }) {
         </Text>
       </Group>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <Box title={t.order.what} id="order-what">
+        <Section title={t.order.what} id="order-what">
           <Stack gap={4}>
             <Field label={t.order.legalBasis}>{o.legal_basis}</Field>
             <Field label={t.lists.received}>{dateTime(o.received_at)}</Field>
@@ -329,8 +317,8 @@ export function OrderPage({ id }: { id: number }) {
               </Field>
             )}
           </Stack>
-        </Box>
-        <Box title={t.order.cases} id="order-cases">
+        </Section>
+        <Section title={t.order.cases} id="order-cases">
           <Stack gap={4}>
             {(o.cases ?? []).map((c) => (
               <Text size="sm" key={c.id}>
@@ -346,7 +334,7 @@ export function OrderPage({ id }: { id: number }) {
               </Text>
             ))}
           </Stack>
-        </Box>
+        </Section>
       </SimpleGrid>
     </Stack>
   );

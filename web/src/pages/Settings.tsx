@@ -10,35 +10,22 @@ import {
   Button,
   Code,
   Group,
-  Paper,
   Select,
   Stack,
   Table,
   Text,
   TextInput,
-  Title,
 } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import { may, useMe } from "../App.tsx";
 import { api } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
-import { Loading, PageTitle, Problem } from "../shared.tsx";
+import { Loading, PageTitle, Problem, Section } from "../shared.tsx";
 
 const ROLES = ["agent", "supervisor", "legal", "admin", "auditor"] as const;
 /** How deep the clause finder looks into a profile (profiles are small; the bound is for safety). */
 const MAX_DEPTH = 12;
-
-function Box({ title, children, id }: { title: string; children: ReactNode; id: string }) {
-  return (
-    <Paper withBorder p="md" component="section" aria-labelledby={`${id}-title`} id={id}>
-      <Title order={2} size="h4" mb="sm" id={`${id}-title`}>
-        {title}
-      </Title>
-      {children}
-    </Paper>
-  );
-}
 
 interface Clause {
   path: string;
@@ -80,7 +67,7 @@ function Brands() {
     queryFn: async () => (await api.GET("/api/v1/brands")).data!.items,
   });
   return (
-    <Box title={t.settings.brands} id="brands">
+    <Section title={t.settings.brands} id="brands">
       {q.isPending ? (
         <Loading />
       ) : q.isError ? (
@@ -111,7 +98,7 @@ function Brands() {
           </Table.Tbody>
         </Table>
       )}
-    </Box>
+    </Section>
   );
 }
 
@@ -139,7 +126,7 @@ function Users() {
     },
   });
   return (
-    <Box title={t.settings.users} id="users">
+    <Section title={t.settings.users} id="users">
       {q.isPending ? (
         <Loading />
       ) : q.isError ? (
@@ -194,7 +181,7 @@ function Users() {
           {t.settings.oneTime(made.email)} <Code>{made.password}</Code>
         </Alert>
       )}
-    </Box>
+    </Section>
   );
 }
 
@@ -210,7 +197,7 @@ function Tokens() {
     onSuccess: () => void client.invalidateQueries({ queryKey: ["tokens"] }),
   });
   return (
-    <Box title={t.settings.tokens} id="tokens">
+    <Section title={t.settings.tokens} id="tokens">
       {revoke.error && <Problem error={revoke.error} />}
       {q.isPending ? (
         <Loading />
@@ -254,7 +241,7 @@ function Tokens() {
           </Table.Tbody>
         </Table>
       )}
-    </Box>
+    </Section>
   );
 }
 
@@ -269,7 +256,7 @@ function FromFiles() {
   const s = q.data;
   return (
     <>
-      <Box title={t.settings.policies} id="policies">
+      <Section title={t.settings.policies} id="policies">
         <Text size="sm" mb="xs">
           {t.settings.readOnly}
         </Text>
@@ -300,8 +287,8 @@ function FromFiles() {
             );
           })}
         </Accordion>
-      </Box>
-      <Box title={t.settings.connectors} id="connectors">
+      </Section>
+      <Section title={t.settings.connectors} id="connectors">
         {s.connectors.length === 0 ? (
           <Text size="sm">{t.settings.noConnectors}</Text>
         ) : (
@@ -318,8 +305,8 @@ function FromFiles() {
             </Table.Tbody>
           </Table>
         )}
-      </Box>
-      <Box title={t.settings.retention} id="retention">
+      </Section>
+      <Section title={t.settings.retention} id="retention">
         <Table fz="sm">
           <Table.Tbody>
             {s.retention.map((r) => (
@@ -333,12 +320,12 @@ function FromFiles() {
             ))}
           </Table.Tbody>
         </Table>
-      </Box>
-      <Box title={t.settings.templates} id="templates">
+      </Section>
+      <Section title={t.settings.templates} id="templates">
         <Text size="sm" className="mono" style={{ whiteSpace: "normal" }}>
           {s.templates.join(" · ")}
         </Text>
-      </Box>
+      </Section>
     </>
   );
 }

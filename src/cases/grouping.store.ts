@@ -33,7 +33,10 @@ export async function loadWindows(trx: Trx): Promise<Map<string, number>> {
 
 /**
  * The open cases of these keys, locked. Rows are locked in id order so that two batches about the same
- * customers wait for each other instead of deadlocking.
+ * customers wait for each other instead of deadlocking. The join says what the unique index `cases_one_open`
+ * says (its expression and its predicate), so that each key is one index lookup whatever the statistics:
+ * joined on the bare customer_id, PostgreSQL sometimes chose to scan the busy cases table once per key
+ * (a 5,000,000-row feed: 7 s per batch instead of 0.1 s until the next analyze).
  */
 export async function lockOpenCases(
   trx: Trx,
@@ -46,7 +49,7 @@ export async function lockOpenCases(
     join unnest(${keys.map((k) => k.brand)}::text[], ${keys.map((k) => k.customer)}::text[],
                 ${keys.map((k) => k.category)}::text[], ${keys.map((k) => k.subjectKey)}::text[])
       as k(brand_id, customer_id, category, subject_key)
-      on c.brand_id = k.brand_id and c.customer_id = k.customer_id
+      on c.brand_id = k.brand_id and coalesce(c.customer_id, '') = coalesce(k.customer_id, '')
      and c.category = k.category and c.subject_key = k.subject_key
     where c.state not in ${FINISHED_STATES_SQL}
     order by c.id

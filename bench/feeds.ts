@@ -28,7 +28,7 @@ const SIZES = (process.env.SIZES ?? "100000,1000000,5000000").split(",").map(Num
  * Writes a scan_ntp feed of `rows` rows about the bench customers' /26s (4,000 customers, 256,000 addresses,
  * again and again for the larger sizes), a line at a time.
  */
-async function writeFeed(file: string, rows: number, seed: number): Promise<number> {
+export async function writeFeed(file: string, rows: number, seed: number): Promise<number> {
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   const write = (s: string) =>
     out.write(s) ? Promise.resolve() : new Promise<void>((resolve) => out.once("drain", () => resolve()));
@@ -54,10 +54,14 @@ async function writeFeed(file: string, rows: number, seed: number): Promise<numb
   return statSync(file).size;
 }
 
-export async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), "abusedesk-bench-feeds-"));
+/**
+ * A desk on the embedded PostgreSQL in a temporary folder, with the demo and 4,000 bench customers (the
+ * /26s writeFeed's rows are about). Every feed goes the streamed way (by default only files over 32 MB
+ * do), so that sizes compare. Shared with bench/purge.ts.
+ */
+export async function feedBenchDesk(prefix: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const log = pino({ level: "silent" });
-  // Every size goes the streamed way (by default only files over 32 MB do), so that the sizes compare.
   const config = loadConfig(
     {
       dataDir: dir,
@@ -72,7 +76,12 @@ export async function main(): Promise<void> {
   const jobs = await Jobs.start(conn.url, log, { supervise: false });
   const built = await buildServices(config, log, conn, jobs);
   const { services } = built;
-  const results: { rows: number; rate: number; peakMb: number }[] = [];
+  const close = async () => {
+    await built.close();
+    await jobs.stop();
+    await conn.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     await migrate(conn.db);
     await loadDemo(conn.db, SYSTEM);
@@ -92,6 +101,17 @@ export async function main(): Promise<void> {
     );
     if (!imported.ok)
       throw new Error(`bench inventory refused: ${JSON.stringify(imported.error).slice(0, 300)}`);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { dir, config, conn, services, close };
+}
+
+export async function main(): Promise<void> {
+  const { dir, config, services, close } = await feedBenchDesk("abusedesk-bench-feeds-");
+  const results: { rows: number; rate: number; peakMb: number }[] = [];
+  try {
     console.log(
       `feeds benchmark on the embedded PostgreSQL in ${dir} (batches of ${config.streamBatchRows} rows)`,
     );
@@ -126,10 +146,7 @@ export async function main(): Promise<void> {
       `rows/s from ${Math.round(Math.min(...rates)).toLocaleString("en")} to ${Math.round(Math.max(...rates)).toLocaleString("en")} (spread ${(spread * 100).toFixed(0)} %, target ≤ 20 %, each ≥ 25,000); peak RSS at most ${Math.max(...results.map((r) => r.peakMb))} MB (target < 1,024)`,
     );
   } finally {
-    await built.close();
-    await jobs.stop();
-    await conn.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -12,6 +12,7 @@ const ALL = [
   "inventory",
   "intake",
   "feeds",
+  "purge",
   "smtp",
   "cases",
   "audit",

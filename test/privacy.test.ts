@@ -292,6 +292,6 @@ test("the retention purge takes raw reports and messages past their term, never 
   assert.ok(entry, "the purge is audited");
   assert.equal((await runCli(["audit", "verify"], { DATABASE_URL: t.databaseUrl })).code, 0);
 
-  assert.equal((await purge("--retention", "events=30")).code, 1);
-  assert.match((await purge("--retention", "events=30")).stderr, /"events" is not a kind of data/);
+  assert.equal((await purge("--retention", "audit_log=30")).code, 1);
+  assert.match((await purge("--retention", "audit_log=30")).stderr, /"audit_log" is not a kind of data/);
 });

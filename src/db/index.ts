@@ -3,6 +3,7 @@ import { Kysely, type Migration, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
+import { ensureEventPartitions } from "../events/partitions.ts";
 import { CopyingClient } from "./copy.ts";
 import { useEmbeddedPostgres } from "./embedded.ts";
 import * as initial from "./migrations/0001_initial.ts";
@@ -21,6 +22,7 @@ import * as collectors from "./migrations/0014_collectors.ts";
 import * as feeds from "./migrations/0015_feeds.ts";
 import * as feedSpeed from "./migrations/0016_feed_speed.ts";
 import * as userLanguage from "./migrations/0017_user_language.ts";
+import * as eventPartitions from "./migrations/0018_event_partitions.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -66,6 +68,7 @@ export const migrations: Record<string, Migration> = {
   "0015_feeds": feeds,
   "0016_feed_speed": feedSpeed,
   "0017_user_language": userLanguage,
+  "0018_event_partitions": eventPartitions,
 };
 
 export function redact(url: string): string {
@@ -136,5 +139,7 @@ export async function migrate(db: DB): Promise<string[]> {
       `database migration ${failed?.migrationName ?? ""} failed: ${(error as Error)?.message ?? "unknown error"}`,
     );
   }
+  // The months' partitions of events (0018) are made ahead; the retention worker keeps making them.
+  await ensureEventPartitions(db);
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

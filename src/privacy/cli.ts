@@ -61,7 +61,7 @@ export function privacyCommands(program: Command, cli: CliContext): void {
         if (!retention.ok) throw new UserError(retention.error);
         const c = await runPurge(conn.db, retention.value, { dryRun: opts.dryRun === true });
         console.log(
-          `${opts.dryRun ? "would purge" : "purged"}: ${c.raw_reports} raw reports, ${c.messages} messages, ${c.reporters} reporter records`,
+          `${opts.dryRun ? "would purge" : "purged"}: ${c.raw_reports} raw reports, ${c.messages} messages, ${c.reporters} reporter records, ${c.events} events`,
         );
       });
     });

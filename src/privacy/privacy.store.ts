@@ -8,6 +8,7 @@ import { type BrandScope, inBrandScope } from "../auth/scope.ts";
 import { FINISHED_CASE_STATES, FINISHED_STATES_SQL } from "../db/case-states.ts";
 import type { DB } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
+import { EVENT_KEPT } from "../events/partitions.ts";
 
 /** At most this many rows of each kind go into one export (it says when there were more). */
 export const MAX_EXPORT_ROWS_PER_KIND = 5_000;
@@ -80,14 +81,17 @@ export async function reportsOf(db: DB, reporterIds: readonly number[], subject:
     .execute();
 }
 
+/** The raw bytes of these reports as received (a feed's from its chunks, in order). */
 export async function rawOf(db: DB, reportIds: readonly number[]) {
   if (reportIds.length === 0) return [];
-  return db
-    .selectFrom("reports")
-    .select(["id", "raw"])
-    .where("id", "=", sql<number>`any(${[...reportIds]}::bigint[])`)
-    .orderBy("id")
-    .execute();
+  const { rows } = await sql<{ id: number; raw: Buffer }>`
+    select r.id, case when r.streamed then coalesce(
+        (select string_agg(k.data, ''::bytea order by k.seq) from report_chunks k where k.report_id = r.id),
+        r.raw) else r.raw end as raw
+    from reports r
+    where r.id = any(${[...reportIds]}::bigint[])
+    order by r.id`.execute(db);
+  return rows;
 }
 
 export async function casesOf(db: DB, customerIds: readonly string[], scope: BrandScope) {
@@ -317,6 +321,28 @@ export async function purgeRawReports(
     chunks as (delete from report_chunks where report_id in (select id from picked))
     update reports set raw = ${f.tombstone}, mail_from = null, subject = null
     where id in (select id from picked)
+    returning 1 as n`.execute(db);
+  return res.rows.length;
+}
+
+/**
+ * Events received before `cutoff` that no month partition took with it (those in the default partition,
+ * those of a brand with a shorter term than the longest, those stored before the partitions): deleted in a
+ * batch, never what EVENT_KEPT keeps. Whole months go by dropEventPartition (src/events/partitions.ts).
+ */
+export async function purgeEvents(
+  db: DB,
+  f: { cutoff: Date; brands: readonly string[] | null; except: readonly string[] },
+) {
+  const res = await sql<{ n: number }>`
+    with picked as (
+      select e.id, e.received_at from events e
+      where e.received_at < ${f.cutoff}
+        and ${f.brands === null ? sql`(e.brand_id is null or not (e.brand_id = any(${[...f.except]}::text[])))` : sql`e.brand_id = any(${[...f.brands]}::text[])`}
+        and not ${EVENT_KEPT}
+      limit ${PURGE_BATCH})
+    delete from events d using picked
+    where d.id = picked.id and d.received_at = picked.received_at
     returning 1 as n`.execute(db);
   return res.rows.length;
 }

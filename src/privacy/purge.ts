@@ -7,7 +7,19 @@
 import type { Logger } from "pino";
 import { appendAudit } from "../audit.ts";
 import type { DB } from "../db/index.ts";
-import { purgeMessages, purgeNotices, purgeRawReports, purgeReporters } from "./privacy.store.ts";
+import {
+  dropEventPartition,
+  ensureEventPartitions,
+  eventPartitions,
+  resumeDetached,
+} from "../events/partitions.ts";
+import {
+  purgeEvents,
+  purgeMessages,
+  purgeNotices,
+  purgeRawReports,
+  purgeReporters,
+} from "./privacy.store.ts";
 import type { Retention, RetentionKind } from "./retention.ts";
 
 /** Batches of one kind for one group of brands in one run (the next run goes on where this one stopped). */
@@ -30,7 +42,8 @@ export async function runPurge(
   opts: { now?: Date; dryRun?: boolean } = {},
 ): Promise<PurgeCounts> {
   const now = opts.now ?? new Date();
-  const counts: PurgeCounts = { raw_reports: 0, messages: 0, reporters: 0 };
+  const counts: PurgeCounts = { raw_reports: 0, messages: 0, reporters: 0, events: 0 };
+  const partitions: string[] = [];
   const cutoff = (days: number) => new Date(now.getTime() - days * DAY);
   const drain = async (step: () => Promise<number>) => {
     let n = 0;
@@ -64,18 +77,42 @@ export async function runPurge(
     counts.reporters = await drain(() => purgeReporters(trx, cutoff(retention.days("reporters", null))));
     // Notifiers' data in notices follows the reporters' term.
     counts.reporters += await drain(() => purgeNotices(trx, cutoff(retention.days("reporters", null))));
-    if (counts.raw_reports + counts.messages + counts.reporters > 0 && !opts.dryRun)
+    // Events (last: in a dry run, detaching a month holds the events table until the rollback): whole
+    // months first, once the longest term of any brand has run out for them (a drop, not a
+    // delete); then, row by row, what no dropped month took (see purgeEvents).
+    const ownEvents = retention.brandsWithOwn("events");
+    const longest = Math.max(
+      retention.days("events", null),
+      ...ownEvents.map((b) => retention.days("events", b)),
+    );
+    if (!opts.dryRun) counts.events += (await resumeDetached(db)).dropped;
+    for (const p of await eventPartitions(trx)) {
+      if ((p.kind !== "month" && p.kind !== "legacy") || !p.to || p.to > cutoff(longest)) continue;
+      const out = await dropEventPartition(opts.dryRun ? trx : db, p, { dryRun: opts.dryRun });
+      if (!out) continue; // busy: the next run
+      counts.events += out.dropped;
+      partitions.push(p.name);
+    }
+    for (const g of [
+      ...ownEvents.map((b) => ({ brands: [b], days: retention.days("events", b) })),
+      { brands: null, days: retention.days("events", null) },
+    ])
+      counts.events += await drain(() =>
+        purgeEvents(trx, { cutoff: cutoff(g.days), brands: g.brands, except: ownEvents }),
+      );
+    if (counts.raw_reports + counts.messages + counts.reporters + counts.events > 0 && !opts.dryRun)
       await db.transaction().execute((t) =>
         appendAudit(t, {
           actor: PURGE_ACTOR,
           action: "privacy.purge",
           subjectType: "privacy",
           subjectId: null,
-          details: { counts },
+          details: { counts, partitions },
         }),
       );
   };
   if (!opts.dryRun) {
+    await ensureEventPartitions(db);
     await work(db);
     return counts;
   }
@@ -100,7 +137,8 @@ export function startRetentionWorker(db: DB, retention: Retention, log: Logger):
     if (running || stopped) return;
     running = runPurge(db, retention)
       .then((c) => {
-        if (c.raw_reports + c.messages + c.reporters > 0) log.info({ counts: c }, "retention purge");
+        if (c.raw_reports + c.messages + c.reporters + c.events > 0)
+          log.info({ counts: c }, "retention purge");
       })
       .catch((err) => log.error({ err }, "retention purge failed; it runs again within the hour"))
       .finally(() => {

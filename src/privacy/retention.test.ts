@@ -31,7 +31,7 @@ test("retention: what cannot be read is a sentence that says what to write", () 
     if (!r.ok) assert.match(r.error, re);
   };
   bad("raw_reports", /is not kind=days or brand\.kind=days/);
-  bad("events=30", /"events" is not a kind of data; use raw_reports, messages, reporters/);
+  bad("audit_log=30", /"audit_log" is not a kind of data; use raw_reports, messages, reporters, events/);
   bad(`raw_reports=${MIN_RETENTION_DAYS - 1}`, /outside 7 to 3650 days/);
   bad(`raw_reports=${MAX_RETENTION_DAYS + 1}`, /outside/);
   bad(

@@ -6,19 +6,22 @@
  */
 
 /** The kinds of personal data the purge takes, and what it does to each. */
-export const RETENTION_KINDS = ["raw_reports", "messages", "reporters"] as const;
+export const RETENTION_KINDS = ["raw_reports", "messages", "reporters", "events"] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
 /**
  * Defaults, in days: the raw mail of a report (with the reporter's and third parties' addresses) half a
  * year after receipt; the text of messages exchanged two years after; a reporter's name and address two
- * years after their last report. Events (the abuse itself: addresses, times) and the audit log (which
- * holds digests, not personal data) are kept.
+ * years after their last report; events (the abuse itself: addresses, times, the customer behind them)
+ * two years after receipt, which covers every profile's look-back for repeat offenders. Events go by
+ * whole months (src/events/partitions.ts), so an event stays until the end of the month in which its term
+ * runs out. The audit log (which holds digests, not personal data) is kept.
  */
 export const DEFAULT_RETENTION_DAYS: Readonly<Record<RetentionKind, number>> = {
   raw_reports: 180,
   messages: 730,
   reporters: 730,
+  events: 730,
 };
 
 /** The shortest and longest term one may set. */

@@ -6589,7 +6589,7 @@ export interface paths {
                             /** @description how long personal data is kept (ABUSEDESK_RETENTION), with brands' own terms */
                             retention: {
                                 /** @enum {string} */
-                                kind: "raw_reports" | "messages" | "reporters";
+                                kind: "raw_reports" | "messages" | "reporters" | "events";
                                 days: number;
                                 brands: {
                                     brand: string;

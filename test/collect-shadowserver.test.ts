@@ -42,6 +42,18 @@ const REPORTS = [
   },
 ];
 
+/** A download larger than the stream threshold of the test below: stored as a feed, never held whole. */
+const BIG_ROWS = 4_000;
+const bigCsv = [
+  '"timestamp","ip","protocol","port","hostname","asn","geo","region","city","version"',
+  ...Array.from(
+    { length: BIG_ROWS },
+    (_, i) =>
+      `"2026-12-02 01:${String(i % 60).padStart(2, "0")}:00","${i % 2 ? `10.9.${i >> 8}.${i & 255}` : `198.51.100.${(i >> 1) % 120}`}","udp",123,,1136,"NL","NOORD-HOLLAND","AMSTERDAM",4`,
+  ),
+  "",
+].join("\n");
+
 let t: TestDesk;
 let api: string;
 let server: ReturnType<typeof createServer>;
@@ -79,7 +91,8 @@ before(async () => {
           res.writeHead(503).end("try later");
           return;
         }
-        const content = m[1] === "flaky9" ? csv.replace("198.51.100.20", "198.51.100.21") : csv;
+        const content =
+          m[1] === "flaky9" ? csv.replace("198.51.100.20", "198.51.100.21") : m[1] === "big77" ? bigCsv : csv;
         res.writeHead(200, { "content-type": "text/csv" }).end(content);
         return;
       }
@@ -234,4 +247,52 @@ test("the worker collects on its own for every configured key", async () => {
     delete process.env.SS_TEST_KEY;
     delete process.env.SS_TEST_SECRET;
   }
+});
+
+test("a download larger than the stream threshold is stored as it arrives, as a feed, and parsed in batches", async () => {
+  const key = { name: "k", brand: "extin", key: KEY, secret: SECRET };
+  const config = { api: `${api}/api2/`, download: `${api}/dl/`, days: 1 };
+  REPORTS.push({
+    id: "big77",
+    report: "extin-asn",
+    type: "scan_ntp",
+    timestamp: DAY,
+    file: `${DAY}-scan_ntp-extin-big.csv`,
+  });
+  const threshold = 64 * 1024;
+  assert.ok(bigCsv.length > 4 * threshold);
+  const r = await collectShadowserver(t.desk.conn.db, config, key, {
+    dates: [DAY],
+    feeds: { threshold, maxBytes: 1 << 30 },
+  });
+  const big = r.stored.find((x) => x.file.includes("big"));
+  assert.ok(big, JSON.stringify(r));
+  const db = t.desk.conn.db;
+  const row = await db
+    .selectFrom("reports")
+    .select(["streamed", "size", "raw"])
+    .where("id", "=", big.id)
+    .executeTakeFirstOrThrow();
+  assert.equal(row.streamed, true, "stored in chunks");
+  assert.equal(row.raw.length, 0);
+  assert.equal(row.size, Buffer.byteLength(bigCsv));
+  const parsed = await waitFor(
+    async () => {
+      const x = await db
+        .selectFrom("reports")
+        .select(["state", "triage_reason"])
+        .where("id", "=", big.id)
+        .executeTakeFirst();
+      return x && x.state !== "processing" ? x : undefined;
+    },
+    60_000,
+    "the collected feed to be parsed",
+  );
+  assert.equal(parsed.state, "parsed", parsed.triage_reason ?? "");
+  const events = await db
+    .selectFrom("events")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("report_id", "=", big.id)
+    .executeTakeFirstOrThrow();
+  assert.equal(Number(events.n), BIG_ROWS);
 });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { gzipSync } from "node:zlib";
 import { json, SAMPLES, startTestDesk, type TestDesk } from "./helpers.ts";
 
 let t: TestDesk;
@@ -130,6 +131,42 @@ test("a report no parser understands lands in triage with its reason, and the tr
   assert.ok(queue.items.some((i: { id: number }) => i.id === r.id));
   assert.ok(queue.items.every((i: { state: string }) => i.state === "triage"));
   assert.equal(typeof queue.total, "number");
+});
+
+test("a DMARC aggregate report in which every source passed is parsed with nothing to act on, not sent to triage", async () => {
+  const xml = `<?xml version="1.0"?><feedback><report_metadata><org_name>mx.example</org_name><email>dmarc@mx.example</email><report_id>all-pass-1</report_id><date_range><begin>1795132800</begin><end>1795219199</end></date_range></report_metadata><policy_published><domain>shop.example</domain><p>reject</p></policy_published><record><row><source_ip>192.0.2.70</source_ip><count>12</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row><identifiers><header_from>shop.example</header_from></identifiers></record></feedback>`;
+  const mail = [
+    "From: noreply-dmarc@mx.example",
+    "To: dmarc@shop.example",
+    "Subject: Report domain: shop.example Submitter: mx.example Report-ID: all-pass-1",
+    "Message-ID: <all-pass-1@mx.example>",
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/mixed; boundary="b"',
+    "",
+    "--b",
+    "Content-Type: text/plain",
+    "",
+    "This is an aggregate report from mx.example.",
+    "--b",
+    'Content-Type: application/gzip; name="mx.example!shop.example!1795132800!1795219199.xml.gz"',
+    "Content-Transfer-Encoding: base64",
+    'Content-Disposition: attachment; filename="mx.example!shop.example!1795132800!1795219199.xml.gz"',
+    "",
+    gzipSync(Buffer.from(xml)).toString("base64"),
+    "--b--",
+    "",
+  ].join("\r\n");
+  const res = await submit(mail, "message/rfc822", "?brand=extin");
+  assert.equal(res.status, 202);
+  const r = await json(res);
+  assert.equal(r.state, "parsed", r.triage_reason ?? "");
+  assert.equal(r.format, "dmarc-aggregate");
+  assert.deepEqual(r.events, []);
+  const detail = await json(await t.api("agent", `/api/v1/reports/${r.id}`));
+  assert.ok(
+    detail.warnings.some((w: string) => /every one of its 1 sources passed; nothing to act on/.test(w)),
+    JSON.stringify(detail.warnings),
+  );
 });
 
 test("GET /api/v1/reports?message_id= finds a mail by its Message-ID, with or without angle brackets", async () => {

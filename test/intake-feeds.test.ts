@@ -6,12 +6,15 @@
  * measures the real sizes.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { unzipSync } from "fflate";
 import { sql } from "kysely";
+import { storeFeedFile, storeStreamedReport } from "../src/intake/feeds.ts";
+import { REPORT_CHANNEL } from "../src/intake/report.store.ts";
 import { runCli, spawnCli, startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
 
 const THRESHOLD = 64 * 1024;
@@ -177,6 +180,113 @@ test("killed with SIGKILL in the middle of a feed: a worker resumes after the la
   assert.equal(stored.lines, rows - 1, "and none twice");
 });
 
+test("a batch that fails in the database while the next is parsed: nothing half-stored, the report resumes", async () => {
+  // Batches are stored while the next is parsed (feeds.ts); a failing one must neither become an unhandled
+  // rejection (it would stop this process, whose worker runs it) nor be skipped. A trigger refuses the
+  // third batch's progress of this feed until it is dropped.
+  const rows = 6_000;
+  const name = "2026-12-02-scan_ntp-extin-refused.csv";
+  const file = writeFeed(name, feed(rows, 6));
+  await sql`create function refuse_third_batch() returns trigger language plpgsql as $$
+    begin
+      if new.rows_done > 2000 and exists (select 1 from reports r where r.id = new.report_id
+          and r.filename = ${sql.lit(name)}) then
+        raise exception 'the third batch is refused by the test';
+      end if;
+      return new;
+    end $$`.execute(db());
+  await sql`create trigger refuse_third_batch before insert or update on report_progress
+    for each row execute function refuse_third_batch()`.execute(db());
+  let id: number;
+  try {
+    const stored = await storeFeedFile(
+      t.desk.services,
+      file,
+      { channel: "file", filename: name, brandId: "extin", hint: { type: "scan_ntp" } },
+      { wake: true },
+    );
+    id = stored.id;
+    const failed = await waitFor(
+      async () => {
+        const r = await db()
+          .selectFrom("reports")
+          .select(["state", "last_error"])
+          .where("id", "=", id)
+          .executeTakeFirst();
+        return r?.last_error ? r : undefined;
+      },
+      60_000,
+      "the desk's worker to record the failed batch",
+    );
+    assert.match(failed.last_error ?? "", /the third batch is refused by the test/);
+    assert.equal(failed.state, "processing", "not finished after a failed batch");
+    const progress = await db()
+      .selectFrom("report_progress")
+      .selectAll()
+      .where("report_id", "=", id)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(progress.rows_done), 2000, "two batches committed");
+    assert.equal((await rowsOf(id)).n, 2000 - 1, "their events, and nothing of the third");
+  } finally {
+    await sql`drop trigger refuse_third_batch on report_progress`.execute(db());
+    await sql`drop function refuse_third_batch()`.execute(db());
+  }
+  // The next attempt (brought forward here) resumes after the second batch.
+  await sql`update reports set next_attempt_at = now() where id = ${id}`.execute(db());
+  await sql`select pg_notify(${REPORT_CHANNEL}, ${String(id)})`.execute(db());
+  const done = await waitFor(
+    async () => {
+      const r = await db()
+        .selectFrom("reports")
+        .select(["state", "triage_reason"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return r && r.state !== "processing" ? r : undefined;
+    },
+    60_000,
+    "the worker to finish the feed",
+  );
+  assert.equal(done.state, "parsed", done.triage_reason ?? "");
+  const all = await rowsOf(id);
+  assert.equal(all.n, rows - 1, "every usable row stored");
+  assert.equal(all.lines, rows - 1, "and none twice");
+});
+
+test("the same feed uploaded twice at the same time: one report, the other upload says it is a duplicate", async () => {
+  const data = feed(3_000, 7);
+  let arrived = 0;
+  let release: () => void = () => {};
+  const together = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  // Both uploads have every byte before either finishes: they race to the last step.
+  async function* source() {
+    yield data.subarray(0, 1000);
+    yield data.subarray(1000);
+    if (++arrived === 2) release();
+    await together;
+  }
+  const meta = {
+    channel: "api" as const,
+    filename: "2026-12-02-scan_ntp-extin-twice.csv",
+    brandId: "extin",
+    hint: { type: "scan_ntp" },
+  };
+  const limits = { maxBytes: 1 << 30 };
+  const [a, b] = await Promise.all([
+    storeStreamedReport(db(), source(), meta, limits),
+    storeStreamedReport(db(), source(), meta, limits),
+  ]);
+  assert.equal(a.id, b.id, "one report");
+  assert.deepEqual([a.duplicate, b.duplicate].sort(), [false, true]);
+  const rows = await db().selectFrom("reports").select("id").where("filename", "=", meta.filename).execute();
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    [a.id],
+    "the other upload's row is gone",
+  );
+});
+
 test("POST /api/v1/feeds takes a feed of any size as it arrives: 202 once stored, the workers process it; the original comes back whole", async () => {
   const rows = 12_000;
   const csv = feed(rows, 5);
@@ -237,6 +347,13 @@ test("the retention purge takes a feed's chunks past its term, like any raw repo
   const run = await runCli(["ingest", file, "--brand", "extin"], env());
   assert.equal(run.code, 0, run.stderr);
   const id = Number(/report (\d+)/.exec(run.stdout)?.[1]);
+  // A privacy export of the sender holds the feed as it was received (from its chunks).
+  const exported = await t.api("legal", "/api/v1/privacy/export?subject=The%20Shadowserver%20Foundation");
+  assert.equal(exported.status, 200, await exported.clone().text());
+  const files = unzipSync(new Uint8Array(await exported.arrayBuffer()));
+  const raw = files[`raw/report-${id}.eml`];
+  assert.ok(raw, Object.keys(files).join(", "));
+  assert.ok(Buffer.from(raw).equals(readFileSync(file)), "the export has the feed's bytes");
   await sql`update reports set received_at = now() - interval '400 days' where id = ${id}`.execute(db());
   // Its case is closed, so it is no longer evidence in an open case.
   await sql`update cases set state = 'closed', closed_at = now() where id in (select case_id from events where report_id = ${id})`.execute(

@@ -97,7 +97,10 @@ export function collectCommands(program: Command, cli: CliContext): void {
         for (const key of keys) {
           if (!(await brandExists(conn.db, key.brand)))
             throw new UserError(`Shadowserver key ${key.name}: there is no brand "${key.brand}"`);
-          const r = await collectShadowserver(conn.db, loaded, key, opts.date ? { dates: opts.date } : {});
+          const r = await collectShadowserver(conn.db, loaded, key, {
+            ...(opts.date ? { dates: opts.date } : {}),
+            feeds: { threshold: config.streamThreshold, maxBytes: config.maxFeedBytes },
+          });
           process.stdout.write(`${describeCollect(r)}\n`);
           failed += r.failed.length;
         }

@@ -133,15 +133,28 @@ export async function storeStreamedReport(
     throw err;
   }
   const sha256 = hash.digest("hex");
-  const known = await db.selectFrom("reports").select("id").where("sha256", "=", sha256).executeTakeFirst();
-  if (known) {
+  const duplicateOf = async () => {
+    const known = await db.selectFrom("reports").select("id").where("sha256", "=", sha256).executeTakeFirst();
+    if (!known) return undefined;
     await db.deleteFrom("reports").where("id", "=", id).execute();
     return { id: known.id, duplicate: true, size };
+  };
+  const before = await duplicateOf();
+  if (before) return before;
+  try {
+    await sql`
+      with done as (
+        update reports set sha256 = ${sha256}, size = ${size}, next_attempt_at = null where id = ${id} returning id)
+      select ${opts.wake ? sql`pg_notify(${REPORT_CHANNEL}, id::text)` : sql`null`} from done`.execute(db);
+  } catch (err) {
+    // The same bytes, uploaded at the same time, finished first: this upload is a duplicate of that one.
+    if ((err as { code?: string }).code === "23505") {
+      const meanwhile = await duplicateOf();
+      if (meanwhile) return meanwhile;
+    }
+    await db.deleteFrom("reports").where("id", "=", id).execute();
+    throw err;
   }
-  await sql`
-    with done as (
-      update reports set sha256 = ${sha256}, size = ${size}, next_attempt_at = null where id = ${id} returning id)
-    select ${opts.wake ? sql`pg_notify(${REPORT_CHANNEL}, id::text)` : sql`null`} from done`.execute(db);
   return { id, duplicate: false, size };
 }
 
@@ -254,6 +267,9 @@ export async function processStreamed(
     reportTypeFromSubject(report.subject ?? undefined) ??
     "";
   const done = await progressOf(db, report.id);
+  /** The failure of the batch in flight, if it failed. */
+  const failed: { err?: unknown } = {};
+  let inflight: Promise<void> = Promise.resolve();
   const warnings: string[] = [];
   const cases = new Set<number>();
   let events = done.events;
@@ -279,17 +295,30 @@ export async function processStreamed(
     let batch: ParsedEvent[] = [];
     let batchEnd = done.rows;
     let batchRejected = 0;
+    // One batch is stored while the next is parsed (the database and the parser each keep a core busy);
+    // a batch starts only when the one before it has committed, so progress moves on in order and a crash
+    // resumes after the last committed batch. The failure of a batch in flight is kept and thrown at the
+    // next await, never left as an unhandled rejection.
+    const settle = async () => {
+      await inflight;
+      if (failed.err !== undefined) throw failed.err;
+    };
     const store = async () => {
-      const stored = await storeBatch(services, report, batch, {
-        rowsDone: batchEnd,
-        rejected: batchRejected,
-      });
-      for (const c of stored.cases) cases.add(c);
-      events += stored.events;
-      rejected += batchRejected;
+      await settle();
+      const taken = { events: batch, rowsDone: batchEnd, rejected: batchRejected };
       batch = [];
       batchRejected = 0;
-      onProgress?.(batchEnd);
+      inflight = storeBatch(services, report, taken.events, taken).then(
+        (stored) => {
+          for (const c of stored.cases) cases.add(c);
+          events += stored.events;
+          rejected += taken.rejected;
+          onProgress?.(taken.rowsDone);
+        },
+        (err: unknown) => {
+          failed.err = err ?? new Error("a batch failed");
+        },
+      );
     };
     for await (const row of records) {
       line++;
@@ -308,6 +337,7 @@ export async function processStreamed(
       if (batch.length + batchRejected >= limits.batchRows) await store();
     }
     if (batch.length + batchRejected > 0) await store();
+    await settle();
     if (events === 0)
       throw new ReportFormatError(
         rejected > 0
@@ -318,9 +348,14 @@ export async function processStreamed(
     await finish({ state: "parsed", triageReason: null }, "shadowserver");
     return { state: "parsed", events, cases: [...cases].sort((a, b) => a - b), triageReason: null };
   } catch (err) {
-    if (!(err instanceof ReportFormatError)) throw err;
+    // A batch still in flight commits (or fails) before the report is finished; its failure wins.
+    await inflight;
+    const cause = failed.err ?? err;
+    if (!(cause instanceof ReportFormatError)) throw cause;
     const reason =
-      events > 0 ? `${err.message} (after ${events.toLocaleString("en")} events were stored)` : err.message;
+      events > 0
+        ? `${cause.message} (after ${events.toLocaleString("en")} events were stored)`
+        : cause.message;
     await finish({ state: "triage", triageReason: reason }, events > 0 ? "shadowserver" : null);
     return { state: "triage", events, cases: [...cases], triageReason: reason };
   }

@@ -192,6 +192,21 @@ async function processLocked(
     else if (++dropped <= 20) warnings.push(`event ${events.length + dropped} skipped: ${why}`);
   }
   if (dropped > 20) warnings.push(`${dropped} events skipped in total`);
+  if (events.length === 0 && dropped === 0 && parsed.informational) {
+    // Understood, and nothing to act on by its nature (a DMARC report in which every source passed):
+    // parsed, with the reason as its warning; no person needs to look at it.
+    await finishReport(trx, id, {
+      state: "parsed",
+      triageReason: null,
+      format: parsed.format,
+      reporterId: await upsertReporter(trx, parsed.reporter),
+      missing: [],
+      warnings: [parsed.informational, ...warnings],
+      messageId: report.message_id ?? parsed.messageId ?? headers.messageId ?? null,
+      subject: base.subject,
+    });
+    return { id, state: "parsed", processedNow: true, events: 0, cases: [], triageReason: null };
+  }
   if (events.length === 0) {
     return triage(
       `understood as ${parsed.format}, but it holds nothing to act on (no event with an address, URL, domain, e-mail or phone)`,

@@ -23,6 +23,7 @@ import type { DB } from "../db/index.ts";
 import { UserError } from "../errors.ts";
 import type { Services } from "../server.ts";
 import { explainZodError } from "../validation.ts";
+import { storeStreamedReport } from "./feeds.ts";
 import { counter } from "./metrics.ts";
 import { brandExists, storeReport } from "./report.store.ts";
 
@@ -131,6 +132,82 @@ export interface CollectOptions {
   /** The days to list (YYYY-MM-DD); default: the configuration's `days` back from today (UTC). */
   dates?: string[];
   fetch?: typeof fetch;
+  /**
+   * A CSV download larger than `threshold` bytes is stored as it arrives, in chunks, as a feed
+   * (src/intake/feeds.ts: ABUSEDESK_STREAM_THRESHOLD, at most ABUSEDESK_MAX_FEED_BYTES) instead of being
+   * held in memory. Without it, every download is held (at most MAX_DOWNLOAD_BYTES).
+   */
+  feeds?: { threshold: number; maxBytes: number };
+}
+
+type Stored = { id: number; duplicate: boolean };
+
+/**
+ * A download, stored: held in memory up to the threshold; a CSV (or gzip) that grows past it goes on as a
+ * feed, the bytes read so far first. A zip is held whole (it is unpacked as an attachment), bounded.
+ */
+async function storeDownload(
+  db: DB,
+  res: Response,
+  meta: { file: string; brand: string; subject: string; type?: string },
+  feeds: CollectOptions["feeds"],
+): Promise<Stored> {
+  const zip = /\.zip$/i.test(meta.file);
+  const hint = { format: "shadowserver", ...(meta.type ? { type: meta.type } : {}) };
+  const stream = !zip && feeds !== undefined;
+  const max = stream ? Math.max(feeds.maxBytes, MAX_DOWNLOAD_BYTES) : MAX_DOWNLOAD_BYTES;
+  const declared = Number(res.headers.get("content-length") ?? "0");
+  if (declared > max)
+    throw new Error(`report ${meta.file} is ${declared} bytes, more than the ${max} allowed`);
+  const body = (res.body ?? (async function* () {})()) as AsyncIterable<Uint8Array>;
+  const reader = body[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await reader.next();
+    if (next.done) break;
+    const piece = Buffer.from(next.value);
+    size += piece.length;
+    if (size > MAX_DOWNLOAD_BYTES && !stream)
+      throw new Error(`report ${meta.file} is more than the ${MAX_DOWNLOAD_BYTES} bytes allowed`);
+    held.push(piece);
+    if (stream && size > feeds.threshold) {
+      // Too large to hold: what was read, then the rest as it comes.
+      async function* rest() {
+        yield* held.splice(0);
+        for (;;) {
+          const more = await reader.next();
+          if (more.done) return;
+          yield Buffer.from(more.value);
+        }
+      }
+      return storeStreamedReport(
+        db,
+        rest(),
+        {
+          channel: "collector",
+          filename: meta.file,
+          brandId: meta.brand,
+          hint,
+          contentType: /\.gz$/i.test(meta.file) ? "application/gzip" : "text/csv",
+          subject: meta.subject,
+        },
+        { maxBytes: feeds.maxBytes },
+        { wake: true },
+      );
+    }
+  }
+  if (size === 0) throw new Error("the download is empty");
+  return storeReport(db, {
+    raw: Buffer.concat(held, size),
+    channel: "collector",
+    brandId: meta.brand,
+    contentType: zip ? "application/zip" : "text/csv",
+    filename: meta.file,
+    subject: meta.subject,
+    hint,
+    wake: true,
+  });
 }
 
 export interface CollectResult {
@@ -207,18 +284,17 @@ export async function collectShadowserver(
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         if (!got.ok) throw new Error(`the download answered ${got.status}`);
-        const raw = await boundedBody(got, MAX_DOWNLOAD_BYTES, `report ${file}`);
-        if (raw.length === 0) throw new Error("the download is empty");
-        const stored = await storeReport(db, {
-          raw,
-          channel: "collector",
-          brandId: key.brand,
-          contentType: /\.zip$/i.test(file) ? "application/zip" : "text/csv",
-          filename: file,
-          subject: `Shadowserver ${report.type ?? "report"} ${report.timestamp ?? date}`,
-          hint: { format: "shadowserver", ...(report.type ? { type: report.type } : {}) },
-          wake: true,
-        });
+        const stored = await storeDownload(
+          db,
+          got,
+          {
+            file,
+            brand: key.brand,
+            subject: `Shadowserver ${report.type ?? "report"} ${report.timestamp ?? date}`,
+            type: report.type,
+          },
+          opts.feeds,
+        );
         await settleClaim(db, report.id, stored.id, file);
         result.stored.push({ id: stored.id, file, duplicate: stored.duplicate });
       } catch (err) {
@@ -282,7 +358,9 @@ export async function startShadowserverCollector(
     running = (async () => {
       for (const key of config.keys) {
         try {
-          const r = await collectShadowserver(services.db, config, key);
+          const r = await collectShadowserver(services.db, config, key, {
+            feeds: { threshold: services.config.streamThreshold, maxBytes: services.config.maxFeedBytes },
+          });
           collected.inc({ key: key.name, result: "stored" }, r.stored.filter((s) => !s.duplicate).length);
           collected.inc({ key: key.name, result: "failed" }, r.failed.length);
           if (r.stored.length + r.failed.length > 0)

@@ -138,10 +138,18 @@ test("DMARC aggregate: informational events about the sources that failed, none 
     assert.equal(parsed.format, "dmarc-aggregate");
     assert.equal(parsed.events[0]!.subject.ip, "192.0.2.62");
   }
-  // Everything passed: nothing to act on, and the reason says so.
+  // Everything passed: understood, nothing to act on (no triage), and the result says why.
+  const passed = ok(await parseReport(Buffer.from(dmarcXml(record("192.0.2.63", "pass", "pass")))));
+  assert.equal(passed.format, "dmarc-aggregate");
+  assert.deepEqual(passed.events, []);
   assert.match(
-    reasonOf(await parseReport(Buffer.from(dmarcXml(record("192.0.2.63", "pass", "pass"))))),
+    passed.informational ?? "",
     /DMARC aggregate report about shop\.example from mx\.example: every one of its 1 sources passed/,
+  );
+  // A report with a failing source is not informational.
+  assert.equal(
+    ok(await parseReport(Buffer.from(dmarcXml(record("192.0.2.64", "fail", "fail"))))).informational,
+    undefined,
   );
 });
 

@@ -54,22 +54,33 @@ function looksLikeShadowserver(text: string): boolean {
   );
 }
 
+interface DocumentPart {
+  format: string;
+  events: ParsedEvent[];
+  warnings: string[];
+  reporter?: Reporter | undefined;
+  /** Understood, with nothing to act on by its nature (see ParseResult.informational). */
+  informational?: string | undefined;
+}
+
 /** Events of one document's text; throws ReportFormatError when it is none of the readable kinds. */
-function readDocument(
-  text: string,
-  name: string,
-  ctx: DocumentContext,
-): { format: string; events: ParsedEvent[]; warnings: string[]; reporter?: Reporter } {
+function readDocument(text: string, name: string, ctx: DocumentContext): DocumentPart {
   const kind = kindOf(text, name);
   const foundIn = ctx.foundIn;
   if (kind === "xml") {
     if (isDmarcAggregate(text)) {
       const dmarc = parseDmarcAggregate(text, foundIn);
-      if (dmarc.events.length === 0)
-        throw new ReportFormatError(
-          `DMARC aggregate report about ${dmarc.domain ?? "a domain"}${dmarc.reporter.org ? ` from ${dmarc.reporter.org}` : ""}: every one of its ${dmarc.records} sources passed; nothing to act on`,
-        );
-      return { format: "dmarc-aggregate", events: dmarc.events, warnings: [], reporter: dmarc.reporter };
+      return {
+        format: "dmarc-aggregate",
+        events: dmarc.events,
+        warnings: [],
+        reporter: dmarc.reporter,
+        // Every source passed: a report in order, not one for a person to read.
+        informational:
+          dmarc.events.length === 0
+            ? `DMARC aggregate report about ${dmarc.domain ?? "a domain"}${dmarc.reporter.org ? ` from ${dmarc.reporter.org}` : ""}: every one of its ${dmarc.records} sources passed; nothing to act on`
+            : undefined,
+      };
     }
     return {
       format: "xml",
@@ -112,11 +123,7 @@ function readDocument(
 }
 
 /** One result from a document's readable files (a zip may hold several). */
-function combine(
-  parts: ReturnType<typeof readDocument>[],
-  ctx: DocumentContext,
-  warnings: string[],
-): ParseResult {
+function combine(parts: DocumentPart[], ctx: DocumentContext, warnings: string[]): ParseResult {
   const events = parts.flatMap((p) => p.events);
   const reporter: Reporter = { ...(parts.find((p) => p.reporter)?.reporter ?? {}), ...(ctx.reporter ?? {}) };
   const formats = [...new Set(parts.map((p) => p.format))];
@@ -127,6 +134,8 @@ function combine(
     missing: missingOf({ reporter, events, description: true }),
   };
   if (ctx.messageId) result.messageId = ctx.messageId;
+  const informational = parts.find((p) => p.informational)?.informational;
+  if (events.length === 0 && informational) result.informational = informational;
   const all = [...warnings, ...parts.flatMap((p) => p.warnings)];
   if (all.length) result.warnings = all.slice(0, 100);
   return result;
@@ -136,7 +145,7 @@ function combine(
 export function parseStructuredFile(data: Uint8Array, name: string, ctx: DocumentContext): ParseResult {
   const files = unpack(data, name);
   if (files.length === 0) throw new ReportFormatError(`${ctx.foundIn} holds no CSV, JSON or XML file`);
-  const parts: ReturnType<typeof readDocument>[] = [];
+  const parts: DocumentPart[] = [];
   const problems: string[] = [];
   for (const f of files) {
     try {
@@ -179,14 +188,20 @@ export function structuredPartsOf(
   const category = classifyText(text.subjectLine, text.body);
   const reporter = reporterOfMail(mail);
   const base = { category, reporter, messageId: mail.messageId, subjectLine: mail.subject };
-  const parts: ReturnType<typeof readDocument>[] = [];
+  const parts: DocumentPart[] = [];
   const problems: string[] = [];
   for (const p of mail.leaves) {
     if (!isStructuredPart(p)) continue;
     const foundIn = `attachment ${p.filename ?? p.contentType}`;
     try {
       const r = parseStructuredFile(p.body, p.filename ?? "", { ...base, foundIn });
-      parts.push({ format: r.format, events: r.events, warnings: r.warnings ?? [], reporter: r.reporter });
+      parts.push({
+        format: r.format,
+        events: r.events,
+        warnings: r.warnings ?? [],
+        reporter: r.reporter,
+        informational: r.informational,
+      });
     } catch (e) {
       if (!(e instanceof ReportFormatError)) throw e;
       problems.push(e.message);
@@ -203,11 +218,6 @@ export function structuredPartsOf(
       }
     }
   }
-  if (parts.length === 0) {
-    // A DMARC report that passed everywhere: say so rather than read its prose.
-    const passed = problems.find((m) => m.startsWith("DMARC aggregate report"));
-    if (passed) throw new ReportFormatError(passed);
-    return undefined;
-  }
+  if (parts.length === 0) return undefined;
   return combine(parts, { ...base, reporter, foundIn: "attachments" }, problems);
 }

@@ -53,6 +53,12 @@ export interface ParseResult {
   warnings?: string[];
   /** The Date of the mail the report came in: an event without a time may take it (see times.ts). */
   sentAt?: Date | null;
+  /**
+   * Set when the report is understood and, by its nature, holds nothing to act on (a DMARC aggregate
+   * report in which every source passed): it is parsed without events, not sent to triage, and this
+   * sentence says why.
+   */
+  informational?: string;
 }
 
 /** A report that no parser understands, or that is broken: it goes to triage with this reason. */

@@ -1,5 +1,5 @@
 /**
- * The retention purge of events (issue 9; src/events/partitions.ts, src/privacy/purge.ts), on the embedded
+ * The retention purge of events (issue 9; src/db/partitions.ts, src/privacy/purge.ts), on the embedded
  * PostgreSQL in a temporary folder: 10,000,000 events past their term in ten monthly partitions are purged
  * by dropping the months; for contrast, 100,000 events that no month holds go row by row. Intake speed is
  * measured with a Shadowserver feed (as bench/feeds.ts) before the old events exist, with them stored, and
@@ -9,7 +9,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { sql } from "kysely";
-import { ensureEventPartitions, eventPartitions, monthStart } from "../src/events/partitions.ts";
+import { ensureEventPartitions, monthStart, partitionsOf } from "../src/db/partitions.ts";
 import { ingestFile } from "../src/intake/files.ts";
 import { PURGE_BATCH, purgeEvents } from "../src/privacy/privacy.store.ts";
 import { MAX_PURGE_BATCHES_PER_RUN, runPurge } from "../src/privacy/purge.ts";
@@ -76,7 +76,7 @@ export async function main(): Promise<void> {
     // As a desk that has run for months: the old months vacuumed and analysed long ago.
     await sql`vacuum (analyze) events`.execute(db);
     const end = monthStart(first, MONTHS);
-    const months = (await eventPartitions(db)).filter(
+    const months = (await partitionsOf(db)).filter(
       (p) => p.kind === "month" && p.from && p.to && p.from >= first && p.to <= end,
     );
     console.log(

@@ -99,6 +99,59 @@ test("a database with events from before 0005 keeps them whole: details and reso
   }
 });
 
+test("a database with events and feed chunks from before 0018/0019 keeps them where they are, in the legacy partitions", async () => {
+  const tdb = await testDatabase();
+  const conn = await connect({ databaseUrl: tdb.url, dataDir: "unused", log: quietLog });
+  try {
+    const migrator = new Migrator({ db: conn.db, provider: { getMigrations: async () => migrations } });
+    assert.equal((await migrator.migrateTo("0017_user_language")).error, undefined);
+    await sql`insert into brands (id, name, country, time_zone, languages, policy_profile)
+      values ('x2com-nl', 'X2com', 'NL', 'Europe/Amsterdam', '{nl}', 'x2com-nl')`.execute(conn.db);
+    await sql`insert into customers (id, brand_id, name) values ('c1', 'x2com-nl', 'Bakkerij')`.execute(
+      conn.db,
+    );
+    await sql`insert into reports (channel, sha256, raw, size, received_at, streamed)
+      values ('file', repeat('c', 64), '', 3, '2025-05-06T07:00:00Z', true)`.execute(conn.db);
+    for (const at of ["2025-05-06T07:00:00Z", "2025-07-08T09:00:00Z"])
+      await sql`insert into events (report_id, brand_id, customer_id, category, kind, subject_ip, received_at)
+        values (1, 'x2com-nl', 'c1', 'spam', 'abuse', '192.0.2.1', ${at}::timestamptz)`.execute(conn.db);
+    await sql`insert into report_chunks (report_id, seq, data) values (1, 0, 'abc')`.execute(conn.db);
+    await migrate(conn.db);
+    const placed = await sql<{ id: string; part: string }>`
+      select id::text, tableoid::regclass::text as part from events order by id`.execute(conn.db);
+    assert.deepEqual(placed.rows, [
+      { id: "1", part: "events_legacy" },
+      { id: "2", part: "events_legacy" },
+    ]);
+    const bound = await sql<{ bound: string }>`
+      select pg_get_expr(relpartbound, oid) as bound from pg_class where relname = 'events_legacy'`.execute(
+      conn.db,
+    );
+    assert.match(bound.rows[0]!.bound, /FROM \(MINVALUE\) TO \('2025-08-01 .*'\)/);
+    // Ids go on from the last, and a new event lands in its month's partition.
+    const added = await sql<{ id: string; part: string }>`
+      insert into events (report_id, brand_id, customer_id, category, kind, subject_ip, received_at)
+      values (1, 'x2com-nl', 'c1', 'spam', 'abuse', '192.0.2.2', now())
+      returning id::text, tableoid::regclass::text as part`.execute(conn.db);
+    assert.equal(added.rows[0]!.id, "3");
+    assert.match(added.rows[0]!.part, /^events_p\d{6}$/);
+    const chunk = await sql<{ part: string; received_at: Date; data: Buffer }>`
+      select tableoid::regclass::text as part, received_at, data from report_chunks`.execute(conn.db);
+    assert.equal(chunk.rows[0]!.part, "report_chunks_legacy");
+    assert.equal(chunk.rows[0]!.received_at.toISOString(), "2025-05-06T07:00:00.000Z");
+    assert.equal(chunk.rows[0]!.data.toString(), "abc");
+    // The reference checks hold on the partitioned table.
+    await assert.rejects(
+      sql`insert into events (report_id, category, kind, subject_ip, received_at)
+        values (99, 'spam', 'abuse', '192.0.2.3', now())`.execute(conn.db),
+      { code: "23503" },
+    );
+  } finally {
+    await conn.close();
+    await tdb.drop();
+  }
+});
+
 test("an ip resource is stored as cidr and found by containment", async () => {
   const { db } = env.conn;
   await loadDemo(db, SYSTEM);

@@ -1,5 +1,5 @@
 /**
- * Events in monthly partitions (issue 9; migration 0018, src/events/partitions.ts): the months ahead are
+ * Events in monthly partitions (issue 9; migration 0018, src/db/partitions.ts): the months ahead are
  * made at start, a month made later takes its events out of the default partition, and the retention purge
  * drops a month whose term has run out as a whole, keeping the events that are evidence in an open case;
  * what no month took (the default partition) goes row by row. The cases' counts and the audit chain stay.
@@ -9,14 +9,17 @@ import { after, before, test } from "node:test";
 import { sql } from "kysely";
 import {
   ensureEventPartitions,
-  eventPartitions,
+  ensurePartitions,
   monthStart,
   PARTITION_MONTHS_AHEAD,
   partitionName,
-} from "../src/events/partitions.ts";
+  partitionsOf,
+  REPORT_CHUNKS,
+} from "../src/db/partitions.ts";
+import { storeStreamedReport } from "../src/intake/feeds.ts";
 import { runPurge } from "../src/privacy/purge.ts";
 import { retentionOf } from "../src/privacy/retention.ts";
-import { runCli, startTestDesk, type TestDesk } from "./helpers.ts";
+import { runCli, startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
 
 let t: TestDesk;
 before(async () => {
@@ -34,7 +37,7 @@ async function partitionOf(id: number): Promise<string | undefined> {
 }
 
 test("the current month and the months ahead have their partitions, and a default takes the rest", async () => {
-  const parts = await eventPartitions(db());
+  const parts = await partitionsOf(db());
   const now = new Date();
   for (let m = 0; m <= PARTITION_MONTHS_AHEAD; m++) {
     const from = monthStart(now, m);
@@ -101,12 +104,12 @@ test("the purge drops a month past its term whole, keeps an open case's events, 
   const dry = await runPurge(db(), retention, { dryRun: true });
   assert.equal(dry.events, closedIds.length + olderIds.length);
   assert.equal(await total(), before);
-  assert.ok((await eventPartitions(db())).some((p) => p.name === partitionName(then)));
+  assert.ok((await partitionsOf(db())).some((p) => p.name === partitionName(then)));
 
   const counts = await runPurge(db(), retention);
   assert.equal(counts.events, closedIds.length + olderIds.length);
   assert.equal(await total(), before - closedIds.length - olderIds.length);
-  const left = await eventPartitions(db());
+  const left = await partitionsOf(db());
   assert.ok(!left.some((p) => p.name === partitionName(then)), "the month is dropped whole");
   assert.ok(
     left.some((p) => p.name === partitionName(new Date())),
@@ -171,4 +174,99 @@ test("a month detached by a run that stopped before dropping it is finished by t
   const { rows } = await sql<{ n: string }>`
     select count(*) as n from pg_class where relname = ${partitionName(then)}`.execute(db());
   assert.equal(Number(rows[0]?.n), 0, "the detached month is dropped");
+});
+
+test("feeds' raw bytes: a month of chunks past the raw term is dropped whole, its reports become tombstones; a feed that is evidence stays", async () => {
+  /** A small scan_ntp feed about a demo customer (ext-3001), stored in chunks and processed by the desk. */
+  const feedReport = async (seed: number) => {
+    const lines = ['"timestamp","ip","protocol","port","hostname","asn","geo","region","city","version"'];
+    for (let i = 0; i < 50; i++)
+      lines.push(
+        `"2026-12-02 01:${String(i).padStart(2, "0")}:00","198.51.100.${seed + i}","udp",123,,1136,"NL","NOORD-HOLLAND","AMSTERDAM",4`,
+      );
+    const stored = await storeStreamedReport(
+      db(),
+      (async function* () {
+        yield Buffer.from(`${lines.join("\n")}\n`);
+      })(),
+      {
+        channel: "file",
+        filename: `2026-12-02-scan_ntp-extin-chunks-${seed}.csv`,
+        brandId: "extin",
+        hint: { type: "scan_ntp" },
+      },
+      { maxBytes: 1 << 30 },
+      { wake: true },
+    );
+    await waitFor(
+      async () => {
+        const r = await db()
+          .selectFrom("reports")
+          .select("state")
+          .where("id", "=", stored.id)
+          .executeTakeFirst();
+        return r && r.state !== "processing" ? r : undefined;
+      },
+      30_000,
+      "the feed to be processed",
+    );
+    return stored.id;
+  };
+  const gone = await feedReport(1);
+  const evidence = await feedReport(60);
+  // Both three years old; the cases of their events are closed, except one that holds an event of the second.
+  const then = monthStart(new Date(Date.now() - 3 * 365 * DAY));
+  const at = new Date(then.getTime() + 2 * DAY);
+  for (const id of [gone, evidence]) {
+    await db().updateTable("reports").set({ received_at: at }).where("id", "=", id).execute();
+    await db().updateTable("report_chunks").set({ received_at: at }).where("report_id", "=", id).execute();
+  }
+  await sql`update cases set state = 'closed' where id in (select case_id from events where report_id in (${gone}, ${evidence}))`.execute(
+    db(),
+  );
+  const open = await db()
+    .selectFrom("cases")
+    .select("id")
+    .where("state", "not in", ["closed", "resolved", "rejected"])
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
+  await sql`update events set case_id = ${open.id} where id = (select min(id) from events where report_id = ${evidence})`.execute(
+    db(),
+  );
+  await ensurePartitions(db(), REPORT_CHUNKS, then);
+  const partitionOfChunk = async (id: number) =>
+    (
+      await sql<{
+        part: string;
+      }>`select tableoid::regclass::text as part from report_chunks where report_id = ${id}`.execute(db())
+    ).rows[0]?.part;
+  assert.equal(await partitionOfChunk(gone), partitionName(then, REPORT_CHUNKS));
+
+  const counts = await runPurge(db(), retentionOf(""));
+  assert.ok(counts.raw_reports >= 1, JSON.stringify(counts));
+  assert.ok(
+    !(await partitionsOf(db(), REPORT_CHUNKS)).some((p) => p.name === partitionName(then, REPORT_CHUNKS)),
+  );
+  const raw = async (id: number) =>
+    await db()
+      .selectFrom("reports")
+      .select(["raw", "sha256", "size"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+  const tomb = await raw(gone);
+  assert.match(tomb.raw.toString(), /^purged on .*retention term ran out/);
+  assert.ok(tomb.sha256.length === 64 && tomb.size > 0, "what arrived is still on record");
+  assert.equal(await partitionOfChunk(gone), undefined, "its chunks are gone");
+  // The feed that is evidence in an open case keeps its bytes (now in the default partition).
+  assert.equal((await raw(evidence)).raw.length, 0);
+  assert.equal(await partitionOfChunk(evidence), "report_chunks_default");
+  const entry = await db()
+    .selectFrom("audit_log")
+    .select("details")
+    .where("action", "=", "privacy.purge")
+    .orderBy("seq", "desc")
+    .executeTakeFirstOrThrow();
+  assert.ok(
+    (entry.details as { partitions: string[] }).partitions.includes(partitionName(then, REPORT_CHUNKS)),
+  );
 });

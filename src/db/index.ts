@@ -3,7 +3,6 @@ import { Kysely, type Migration, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
-import { ensureEventPartitions } from "../events/partitions.ts";
 import { CopyingClient } from "./copy.ts";
 import { useEmbeddedPostgres } from "./embedded.ts";
 import * as initial from "./migrations/0001_initial.ts";
@@ -23,6 +22,8 @@ import * as feeds from "./migrations/0015_feeds.ts";
 import * as feedSpeed from "./migrations/0016_feed_speed.ts";
 import * as userLanguage from "./migrations/0017_user_language.ts";
 import * as eventPartitions from "./migrations/0018_event_partitions.ts";
+import * as chunkPartitions from "./migrations/0019_chunk_partitions.ts";
+import { ensureMonthlyPartitions } from "./partitions.ts";
 import type { Database } from "./schema.ts";
 
 // bigint ids and counts fit in a JavaScript number for any desk's lifetime; numeric stays a string.
@@ -69,6 +70,7 @@ export const migrations: Record<string, Migration> = {
   "0016_feed_speed": feedSpeed,
   "0017_user_language": userLanguage,
   "0018_event_partitions": eventPartitions,
+  "0019_chunk_partitions": chunkPartitions,
 };
 
 export function redact(url: string): string {
@@ -139,7 +141,8 @@ export async function migrate(db: DB): Promise<string[]> {
       `database migration ${failed?.migrationName ?? ""} failed: ${(error as Error)?.message ?? "unknown error"}`,
     );
   }
-  // The months' partitions of events (0018) are made ahead; the retention worker keeps making them.
-  await ensureEventPartitions(db);
+  // The months' partitions of events and feeds' chunks (0018, 0019) are made ahead; the retention worker
+  // keeps making them.
+  await ensureMonthlyPartitions(db);
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

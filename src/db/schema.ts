@@ -705,6 +705,8 @@ export interface ReportChunksTable {
   report_id: number;
   seq: number;
   data: Buffer;
+  /** Added by 0019_chunk_partitions: its report's, the key of the monthly partitions. */
+  received_at: Date;
 }
 export interface ReportProgressTable {
   report_id: number;

@@ -84,7 +84,7 @@ export async function storeStreamedReport(
   opts: { wake?: boolean } = {},
 ): Promise<{ id: number; duplicate: boolean; size: number }> {
   const placeholder = randomBytes(32).toString("hex");
-  const { id } = await db
+  const { id, received_at } = await db
     .insertInto("reports")
     .values({
       channel: meta.channel,
@@ -100,7 +100,7 @@ export async function storeStreamedReport(
       // Not for the workers until the last byte is stored.
       next_attempt_at: sql<Date>`'infinity'::timestamptz`,
     })
-    .returning("id")
+    .returning(["id", "received_at"])
     .executeTakeFirstOrThrow();
   const hash = createHash("sha256");
   let size = 0;
@@ -112,7 +112,7 @@ export async function storeStreamedReport(
     const data = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    await db.insertInto("report_chunks").values({ report_id: id, seq: seq++, data }).execute();
+    await db.insertInto("report_chunks").values({ report_id: id, seq: seq++, data, received_at }).execute();
   };
   try {
     for await (const piece of source) {

@@ -7,8 +7,8 @@ import { sql, type Transaction } from "kysely";
 import { type BrandScope, inBrandScope } from "../auth/scope.ts";
 import { FINISHED_CASE_STATES, FINISHED_STATES_SQL } from "../db/case-states.ts";
 import type { DB } from "../db/index.ts";
+import { EVENT_KEPT } from "../db/partitions.ts";
 import type { Database } from "../db/schema.ts";
-import { EVENT_KEPT } from "../events/partitions.ts";
 
 /** At most this many rows of each kind go into one export (it says when there were more). */
 export const MAX_EXPORT_ROWS_PER_KIND = 5_000;
@@ -328,7 +328,7 @@ export async function purgeRawReports(
 /**
  * Events received before `cutoff` that no month partition took with it (those in the default partition,
  * those of a brand with a shorter term than the longest, those stored before the partitions): deleted in a
- * batch, never what EVENT_KEPT keeps. Whole months go by dropEventPartition (src/events/partitions.ts).
+ * batch, never what EVENT_KEPT keeps. Whole months go by dropPartition (src/db/partitions.ts).
  */
 export async function purgeEvents(
   db: DB,
@@ -345,6 +345,18 @@ export async function purgeEvents(
     where d.id = picked.id and d.received_at = picked.received_at
     returning 1 as n`.execute(db);
   return res.rows.length;
+}
+
+/**
+ * The feeds whose chunks were in a month that is being dropped (`partition`, detached) and that have none
+ * left (none was kept): their reports become tombstones, as purgeRawReports makes them. Returns how many.
+ */
+export async function tombstoneDroppedFeeds(trx: DB, partition: string, tombstone: Buffer) {
+  const res = await sql`
+    update reports r set raw = ${tombstone}, mail_from = null, subject = null
+    where r.id in (select distinct report_id from ${sql.id(partition)})
+      and not exists (select 1 from report_chunks k where k.report_id = r.id)`.execute(trx);
+  return Number(res.numAffectedRows ?? 0);
 }
 
 /** Messages finished before `cutoff` (sent, failed, received) lose their text and addresses. */

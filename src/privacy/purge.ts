@@ -8,17 +8,22 @@ import type { Logger } from "pino";
 import { appendAudit } from "../audit.ts";
 import type { DB } from "../db/index.ts";
 import {
-  dropEventPartition,
-  ensureEventPartitions,
-  eventPartitions,
+  type AfterKeep,
+  dropPartition,
+  EVENTS,
+  ensureMonthlyPartitions,
+  type MonthlyTable,
+  partitionsOf,
+  REPORT_CHUNKS,
   resumeDetached,
-} from "../events/partitions.ts";
+} from "../db/partitions.ts";
 import {
   purgeEvents,
   purgeMessages,
   purgeNotices,
   purgeRawReports,
   purgeReporters,
+  tombstoneDroppedFeeds,
 } from "./privacy.store.ts";
 import type { Retention, RetentionKind } from "./retention.ts";
 
@@ -54,9 +59,40 @@ export async function runPurge(
     }
     return n;
   };
+  const longest = (kind: RetentionKind) =>
+    Math.max(
+      retention.days(kind, null),
+      ...retention.brandsWithOwn(kind).map((b) => retention.days(kind, b)),
+    );
+  /**
+   * The months of a table whose last day is past the longest term of any brand go whole (a drop, not a
+   * delete); what must stay is copied back first. Returns what `afterKeep` counted, or the rows dropped.
+   */
+  const dropMonths = async (trx: DB, table: MonthlyTable, days: number, afterKeep?: AfterKeep) => {
+    let n = 0;
+    if (!opts.dryRun) {
+      const resumed = await resumeDetached(db, table, afterKeep);
+      n += afterKeep ? resumed.counted : resumed.dropped;
+    }
+    for (const p of await partitionsOf(trx, table)) {
+      if ((p.kind !== "month" && p.kind !== "legacy") || !p.to || p.to > cutoff(days)) continue;
+      const out = await dropPartition(opts.dryRun ? trx : db, table, p, {
+        dryRun: opts.dryRun,
+        ...(afterKeep ? { afterKeep } : {}),
+      });
+      if (!out) continue; // busy: the next run
+      n += afterKeep ? out.counted : out.dropped;
+      partitions.push(p.name);
+    }
+    return n;
+  };
   const work = async (trx: DB) => {
     const tombstone = Buffer.from(
       `purged on ${now.toISOString()}: its retention term ran out (docs/privacy.md). The SHA-256 and size of what was received are kept on the report.\r\n`,
+    );
+    // Feeds' raw bytes by the month first (their reports become tombstones), then reports row by row.
+    counts.raw_reports += await dropMonths(trx, REPORT_CHUNKS, longest("raw_reports"), (t, part) =>
+      tombstoneDroppedFeeds(t, part, tombstone),
     );
     const note = "[purged: its retention term ran out]";
     for (const kind of ["raw_reports", "messages"] as const) {
@@ -78,21 +114,9 @@ export async function runPurge(
     // Notifiers' data in notices follows the reporters' term.
     counts.reporters += await drain(() => purgeNotices(trx, cutoff(retention.days("reporters", null))));
     // Events (last: in a dry run, detaching a month holds the events table until the rollback): whole
-    // months first, once the longest term of any brand has run out for them (a drop, not a
-    // delete); then, row by row, what no dropped month took (see purgeEvents).
+    // months first, then, row by row, what no dropped month took (see purgeEvents).
     const ownEvents = retention.brandsWithOwn("events");
-    const longest = Math.max(
-      retention.days("events", null),
-      ...ownEvents.map((b) => retention.days("events", b)),
-    );
-    if (!opts.dryRun) counts.events += (await resumeDetached(db)).dropped;
-    for (const p of await eventPartitions(trx)) {
-      if ((p.kind !== "month" && p.kind !== "legacy") || !p.to || p.to > cutoff(longest)) continue;
-      const out = await dropEventPartition(opts.dryRun ? trx : db, p, { dryRun: opts.dryRun });
-      if (!out) continue; // busy: the next run
-      counts.events += out.dropped;
-      partitions.push(p.name);
-    }
+    counts.events += await dropMonths(trx, EVENTS, longest("events"));
     for (const g of [
       ...ownEvents.map((b) => ({ brands: [b], days: retention.days("events", b) })),
       { brands: null, days: retention.days("events", null) },
@@ -112,7 +136,7 @@ export async function runPurge(
       );
   };
   if (!opts.dryRun) {
-    await ensureEventPartitions(db);
+    await ensureMonthlyPartitions(db);
     await work(db);
     return counts;
   }

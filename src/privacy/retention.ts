@@ -14,7 +14,7 @@ export type RetentionKind = (typeof RETENTION_KINDS)[number];
  * year after receipt; the text of messages exchanged two years after; a reporter's name and address two
  * years after their last report; events (the abuse itself: addresses, times, the customer behind them)
  * two years after receipt, which covers every profile's look-back for repeat offenders. Events go by
- * whole months (src/events/partitions.ts), so an event stays until the end of the month in which its term
+ * whole months (src/db/partitions.ts), so an event stays until the end of the month in which its term
  * runs out. The audit log (which holds digests, not personal data) is kept.
  */
 export const DEFAULT_RETENTION_DAYS: Readonly<Record<RetentionKind, number>> = {

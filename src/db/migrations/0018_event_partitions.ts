@@ -6,7 +6,7 @@ import { type Kysely, sql } from "kysely";
  * deleting rows one by one. `events` becomes a table partitioned by range of `received_at` (when the desk
  * received the report, which is when the term starts):
  *
- *   - `events_pYYYYMM` holds one calendar month (UTC); src/events/partitions.ts makes them ahead of time;
+ *   - `events_pYYYYMM` holds one calendar month (UTC); src/db/partitions.ts makes them ahead of time;
  *   - `events_default` takes anything no month partition covers (a month not made yet, and the events the
  *     purge keeps because they are evidence in an open case or under an authority's hold), so that an
  *     insert never fails for want of a partition;

@@ -270,3 +270,25 @@ test("feeds' raw bytes: a month of chunks past the raw term is dropped whole, it
     (entry.details as { partitions: string[] }).partitions.includes(partitionName(then, REPORT_CHUNKS)),
   );
 });
+
+test("two purges at once (two worker processes): one does the work, the other nothing, neither fails", async () => {
+  const then = monthStart(new Date(Date.now() - 1000 * DAY));
+  const kase = await db()
+    .selectFrom("cases")
+    .select("id")
+    .where("event_count", ">", 0)
+    .where("state", "not in", ["closed", "resolved", "rejected"])
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
+  await db().updateTable("cases").set({ state: "closed" }).where("id", "=", kase.id).execute();
+  const n = (await db().selectFrom("events").select("id").where("case_id", "=", kase.id).execute()).length;
+  await db()
+    .updateTable("events")
+    .set({ received_at: new Date(then.getTime() + DAY) })
+    .where("case_id", "=", kase.id)
+    .execute();
+  await ensureEventPartitions(db(), then);
+  const [a, b] = await Promise.all([runPurge(db(), retentionOf("")), runPurge(db(), retentionOf(""))]);
+  assert.equal(a.events + b.events, n);
+  assert.ok(!(await partitionsOf(db())).some((p) => p.name === partitionName(then)));
+});

@@ -4,6 +4,7 @@
  * hour and by `abusedesk privacy purge [--dry-run]`; every run that took something is audited with counts.
  */
 
+import { sql } from "kysely";
 import type { Logger } from "pino";
 import { appendAudit } from "../audit.ts";
 import type { DB } from "../db/index.ts";
@@ -33,6 +34,8 @@ export const MAX_PURGE_BATCHES_PER_RUN = 100;
 export const PURGE_INTERVAL_MS = 3_600_000;
 
 export const PURGE_ACTOR = "system:retention";
+/** The advisory lock that keeps two purges from running at once. */
+const PURGE_LOCK = 0x70757267; // "purg"
 
 export type PurgeCounts = Record<RetentionKind, number>;
 
@@ -137,7 +140,20 @@ export async function runPurge(
   };
   if (!opts.dryRun) {
     await ensureMonthlyPartitions(db);
-    await work(db);
+    // One purge at a time over every process (two would race to detach the same month): a session lock
+    // held on a connection of its own while the work uses the others; a run that finds it taken does
+    // nothing (the other run does the work).
+    await db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${PURGE_LOCK}) as ok`.execute(
+        conn,
+      );
+      if (!rows[0]?.ok) return;
+      try {
+        await work(db);
+      } finally {
+        await sql`select pg_advisory_unlock(${PURGE_LOCK})`.execute(conn);
+      }
+    });
     return counts;
   }
   // A dry run does the same work in a transaction that is rolled back: the counts are exact.

@@ -292,3 +292,9 @@ test("two purges at once (two worker processes): one does the work, the other no
   assert.equal(a.events + b.events, n);
   assert.ok(!(await partitionsOf(db())).some((p) => p.name === partitionName(then)));
 });
+
+test("processes that start together make each month's partition once", async () => {
+  const later = monthStart(new Date(), 30);
+  const made = await Promise.all([1, 2, 3].map(() => ensureEventPartitions(db(), later)));
+  assert.deepEqual(made.flat().sort(), [0, 1, 2].map((m) => partitionName(monthStart(later, m))).sort());
+});

@@ -20,6 +20,8 @@ import type { DB } from "./index.ts";
 
 /** Months made ahead of the current one, so that an insert never waits for a partition to be made. */
 export const PARTITION_MONTHS_AHEAD = 2;
+/** The advisory lock under which partitions are made. */
+const PARTITION_LOCK = 0x70617274; // "part"
 /** How long dropping a partition waits for its lock before it gives up until the next run. */
 export const PARTITION_LOCK_TIMEOUT_MS = 5_000;
 
@@ -120,7 +122,10 @@ export async function ensurePartitions(db: DB, table: MonthlyTable, now = new Da
     const to = monthStart(now, m + 1);
     if (existing.some((p) => overlaps(p, from, to))) continue;
     const name = partitionName(from, table);
-    await db.transaction().execute(async (trx) => {
+    const createdHere = await db.transaction().execute(async (trx) => {
+      // Processes that start together all make the months: one at a time, and the others see it made.
+      await sql`select pg_advisory_xact_lock(${PARTITION_LOCK})`.execute(trx);
+      if ((await partitionsOf(trx, table)).some((p) => overlaps(p, from, to))) return false;
       await sql`create table ${sql.id(name)} (like ${sql.id(table.name)} including defaults including constraints)`.execute(
         trx,
       );
@@ -131,8 +136,9 @@ export async function ensurePartitions(db: DB, table: MonthlyTable, now = new Da
         insert into ${sql.id(name)} select * from moved`.execute(trx);
       await sql`alter table ${sql.id(table.name)} attach partition ${sql.id(name)}
         for values from (${sql.lit(from.toISOString())}) to (${sql.lit(to.toISOString())})`.execute(trx);
+      return true;
     });
-    made.push(name);
+    if (createdHere) made.push(name);
   }
   return made;
 }

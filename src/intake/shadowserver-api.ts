@@ -35,8 +35,10 @@ export const MAX_LISTED_REPORTS = 5_000;
 /** Bytes of a list answer, and of one downloaded report (a large country report is a few hundred MB). */
 export const MAX_LIST_BYTES = 16 * 1024 * 1024;
 export const MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
-/** How long one request may take. */
+/** How long one request may take (a list; a download that is held in memory). */
 export const REQUEST_TIMEOUT_MS = 120_000;
+/** How long a download may take when it may be streamed as a feed (gigabytes at a modest rate). */
+export const FEED_DOWNLOAD_TIMEOUT_MS = 30 * 60_000;
 /** A claim on a report older than this belongs to a run that died: it is taken again. */
 export const STALE_CLAIM_MINUTES = 60;
 
@@ -281,7 +283,9 @@ export async function collectShadowserver(
       }
       try {
         const got = await doFetch(`${download}${encodeURIComponent(report.id)}`, {
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          signal: AbortSignal.timeout(
+            opts.feeds && !/\.zip$/i.test(file) ? FEED_DOWNLOAD_TIMEOUT_MS : REQUEST_TIMEOUT_MS,
+          ),
         });
         if (!got.ok) throw new Error(`the download answered ${got.status}`);
         const stored = await storeDownload(

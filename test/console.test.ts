@@ -218,8 +218,11 @@ test("the queue: filters narrow it as the API does, and the keys move, open and 
   await page.keyboard.press("j");
   await page.keyboard.press("p");
   await page.waitForSelector("#confirm-take");
+  // The dialog puts the focus on its confirm button when it has opened: Enter before that goes nowhere.
+  await page.waitForFunction(`document.activeElement?.id === "confirm-take"`);
   await page.keyboard.press("Enter");
-  await page.waitForSelector("[role=status]");
+  const outcome = await page.waitForSelector("[role=status], [role=alert]");
+  assert.equal(await outcome.getAttribute("role"), "status", (await outcome.textContent()) ?? "");
   const after = await json(await t.api("agent", `/api/v1/cases/${id}`));
   assert.ok(
     after.actions.some(

@@ -84,7 +84,12 @@ export async function postFile<T>(path: string, body: Blob | string, contentType
 export async function downloadFromApi(path: string, filename: string): Promise<void> {
   const res = await fetch(path, { headers: { "x-csrf-token": csrfToken() } });
   if (!res.ok) throw new ApiError(res.status, `${res.status} ${res.statusText}`);
-  const url = URL.createObjectURL(await res.blob());
+  saveBlob(await res.blob(), filename);
+}
+
+/** Hands a blob to the browser as a download named `filename`. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = filename;

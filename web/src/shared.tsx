@@ -1,9 +1,10 @@
 /** Small pieces every page uses: the domain's lists, the countdown, CSV export, errors and a page title. */
-import { Alert, Badge, Button, Group, Loader, Paper, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Text, Title } from "@mantine/core";
 import { stringify } from "csv-stringify/browser/esm/sync";
 import { type ReactNode, useEffect, useState } from "react";
+import { Link } from "wouter";
 import { CATEGORY_IDS, KINDS } from "../../src/taxonomy.ts";
-import { type CaseListItem, errorText } from "./api.ts";
+import { type CaseListItem, errorText, saveBlob } from "./api.ts";
 import { useI18n } from "./i18n.tsx";
 
 export const CASE_STATES = [
@@ -74,12 +75,32 @@ export function downloadCsv(filename: string, header: string[], rows: unknown[][
     header,
     ...rows.map((r) => r.map((v) => (v === null || v === undefined ? "" : String(v)))),
   ]);
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveBlob(new Blob([text], { type: "text/csv;charset=utf-8" }), filename);
+}
+
+/** A detail page's head: the way back to its list, its title and, dimmed, what identifies it. */
+export function DetailHeader({
+  back,
+  title,
+  aside,
+}: {
+  back: { href: string; label: string };
+  title: ReactNode;
+  aside: ReactNode;
+}) {
+  return (
+    <>
+      <Anchor component={Link} href={back.href} size="sm">
+        ← {back.label}
+      </Anchor>
+      <Title order={1} size="h2">
+        {title}{" "}
+        <Text span c="dimmed" size="lg">
+          {aside}
+        </Text>
+      </Title>
+    </>
+  );
 }
 
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {

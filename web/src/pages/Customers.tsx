@@ -17,7 +17,6 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
 } from "@mantine/core";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -25,7 +24,7 @@ import { Link, useSearchParams } from "wouter";
 import { may, useMe } from "../App.tsx";
 import { api, type paths, postFile } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
-import { downloadCsv, Loading, PageTitle, Problem, Section, StateBadge } from "../shared.tsx";
+import { DetailHeader, downloadCsv, Loading, PageTitle, Problem, Section, StateBadge } from "../shared.tsx";
 
 type ImportAnswer =
   paths["/api/v1/inventory/import"]["post"]["responses"]["200"]["content"]["application/json"];
@@ -335,15 +334,11 @@ export function CustomerPage({ id }: { id: string }) {
   const c = customer.data;
   return (
     <Stack gap="md">
-      <Anchor component={Link} href="/customers" size="sm">
-        ← {t.customers.title}
-      </Anchor>
-      <Title order={1} size="h2">
-        {c.name}{" "}
-        <Text span c="dimmed" size="lg">
-          {c.id} · {c.brand}
-        </Text>
-      </Title>
+      <DetailHeader
+        back={{ href: "/customers", label: t.customers.title }}
+        title={c.name}
+        aside={`${c.id} · ${c.brand}`}
+      />
       <Group gap="xs">
         <KycBadge status={c.kyc_status} />
         <Text size="sm">{c.contact_emails.join(", ")}</Text>

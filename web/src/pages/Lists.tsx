@@ -3,8 +3,8 @@
  * states and deadlines, and the DSA transparency report of a period (page, CSV and print).
  */
 import { Anchor, Button, Group, Stack, Table, Text, TextInput } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { type UseQueryResult, useQuery } from "@tanstack/react-query";
+import { type ReactNode, useState } from "react";
 import { Link } from "wouter";
 import { api } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
@@ -21,6 +21,37 @@ function CsvButton({ name, header, rows }: { name: string; header: string[]; row
     >
       {t.exportCsv}
     </Button>
+  );
+}
+
+/** A list's body: loading, the problem, "nothing here", or the table of its items with these headings. */
+function ListBody<T>({
+  q,
+  id,
+  heads,
+  children,
+}: {
+  q: UseQueryResult<{ items: T[] }>;
+  id: string;
+  heads: ReactNode[];
+  children: (items: T[]) => ReactNode;
+}) {
+  const { t } = useI18n();
+  if (q.isPending) return <Loading />;
+  if (q.isError) return <Problem error={q.error} />;
+  if (q.data.items.length === 0) return <Text>{t.lists.empty}</Text>;
+  return (
+    <Table fz="sm" id={id}>
+      <Table.Thead>
+        <Table.Tr>
+          {heads.map((h, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the headings are fixed and in order
+            <Table.Th key={i}>{h}</Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>{children(q.data.items)}</Table.Tbody>
+    </Table>
   );
 }
 
@@ -66,27 +97,22 @@ export function NoticesPage() {
       >
         {t.lists.notices}
       </PageTitle>
-      {q.isPending ? (
-        <Loading />
-      ) : q.isError ? (
-        <Problem error={q.error} />
-      ) : q.data.items.length === 0 ? (
-        <Text>{t.lists.empty}</Text>
-      ) : (
-        <Table fz="sm" id="notices">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>#</Table.Th>
-              <Table.Th>{t.lists.received}</Table.Th>
-              <Table.Th>{t.lists.category}</Table.Th>
-              <Table.Th>{t.lists.location}</Table.Th>
-              <Table.Th>{t.lists.state}</Table.Th>
-              <Table.Th>{t.lists.due}</Table.Th>
-              <Table.Th>{t.lists.case}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {q.data.items.map((n) =>
+      <ListBody
+        q={q}
+        id="notices"
+        heads={[
+          "#",
+          t.lists.received,
+          t.lists.category,
+          t.lists.location,
+          t.lists.state,
+          t.lists.due,
+          t.lists.case,
+        ]}
+      >
+        {(items) => (
+          <>
+            {items.map((n) =>
               (n.procedures.length ? n.procedures : [null]).map((p, i) => (
                 <Table.Tr key={`${n.id}-${p?.location ?? ""}`}>
                   <Table.Td>
@@ -107,9 +133,9 @@ export function NoticesPage() {
                 </Table.Tr>
               )),
             )}
-          </Table.Tbody>
-        </Table>
-      )}
+          </>
+        )}
+      </ListBody>
     </Stack>
   );
 }
@@ -152,27 +178,22 @@ export function OrdersPage() {
       >
         {t.lists.orders}
       </PageTitle>
-      {q.isPending ? (
-        <Loading />
-      ) : q.isError ? (
-        <Problem error={q.error} />
-      ) : q.data.items.length === 0 ? (
-        <Text>{t.lists.empty}</Text>
-      ) : (
-        <Table fz="sm" id="orders">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>#</Table.Th>
-              <Table.Th>{t.lists.authority}</Table.Th>
-              <Table.Th>{t.lists.received}</Table.Th>
-              <Table.Th>{t.lists.category}</Table.Th>
-              <Table.Th>{t.lists.state}</Table.Th>
-              <Table.Th>{t.lists.due}</Table.Th>
-              <Table.Th>{t.lists.case}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {q.data.items.map((o) => (
+      <ListBody
+        q={q}
+        id="orders"
+        heads={[
+          "#",
+          t.lists.authority,
+          t.lists.received,
+          t.lists.category,
+          t.lists.state,
+          t.lists.due,
+          t.lists.case,
+        ]}
+      >
+        {(items) => (
+          <>
+            {items.map((o) => (
               <Table.Tr key={o.id}>
                 <Table.Td>
                   <Anchor component={Link} href={`/orders/${o.id}`}>
@@ -193,9 +214,9 @@ export function OrdersPage() {
                 </Table.Td>
               </Table.Tr>
             ))}
-          </Table.Tbody>
-        </Table>
-      )}
+          </>
+        )}
+      </ListBody>
     </Stack>
   );
 }
@@ -241,26 +262,14 @@ export function MeasuresPage() {
       >
         {t.lists.measures}
       </PageTitle>
-      {q.isPending ? (
-        <Loading />
-      ) : q.isError ? (
-        <Problem error={q.error} />
-      ) : q.data.items.length === 0 ? (
-        <Text>{t.lists.empty}</Text>
-      ) : (
-        <Table fz="sm" id="measures">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>#</Table.Th>
-              <Table.Th>{t.lists.step}</Table.Th>
-              <Table.Th>{t.caseView.customer}</Table.Th>
-              <Table.Th>{t.lists.state}</Table.Th>
-              <Table.Th>{t.lists.created}</Table.Th>
-              <Table.Th>{t.lists.case}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {q.data.items.map((a) => (
+      <ListBody
+        q={q}
+        id="measures"
+        heads={["#", t.lists.step, t.caseView.customer, t.lists.state, t.lists.created, t.lists.case]}
+      >
+        {(items) => (
+          <>
+            {items.map((a) => (
               <Table.Tr key={a.id}>
                 <Table.Td>{a.id}</Table.Td>
                 <Table.Td>{step(a.step)}</Table.Td>
@@ -276,9 +285,9 @@ export function MeasuresPage() {
                 </Table.Td>
               </Table.Tr>
             ))}
-          </Table.Tbody>
-        </Table>
-      )}
+          </>
+        )}
+      </ListBody>
     </Stack>
   );
 }

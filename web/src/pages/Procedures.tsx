@@ -19,7 +19,6 @@ import {
   Text,
   Textarea,
   TextInput,
-  Title,
 } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
@@ -27,7 +26,7 @@ import { Link } from "wouter";
 import { may, useMe } from "../App.tsx";
 import { api, type paths } from "../api.ts";
 import { useI18n, words } from "../i18n.tsx";
-import { Countdown, Loading, Problem, Section, StateBadge, useNow } from "../shared.tsx";
+import { Countdown, DetailHeader, Loading, Problem, Section, StateBadge, useNow } from "../shared.tsx";
 
 type StepBody = NonNullable<
   paths["/api/v1/notices/{id}/steps"]["post"]["requestBody"]
@@ -100,15 +99,11 @@ export function NoticePage({ id }: { id: number }) {
   const n = q.data;
   return (
     <Stack gap="md">
-      <Anchor component={Link} href="/notices" size="sm">
-        ← {t.lists.notices}
-      </Anchor>
-      <Title order={1} size="h2">
-        {n.reference}{" "}
-        <Text span c="dimmed" size="lg">
-          {words(n.category)} · {n.brand} · {n.channel}
-        </Text>
-      </Title>
+      <DetailHeader
+        back={{ href: "/notices", label: t.lists.notices }}
+        title={n.reference}
+        aside={`${words(n.category)} · ${n.brand} · ${n.channel}`}
+      />
       <Group gap="xs">
         <StateBadge state={n.state} />
         {n.trusted && <Badge color="grape">{t.notice.trusted}</Badge>}
@@ -281,15 +276,11 @@ export function OrderPage({ id }: { id: number }) {
   const o = q.data;
   return (
     <Stack gap="md">
-      <Anchor component={Link} href="/orders" size="sm">
-        ← {t.lists.orders}
-      </Anchor>
-      <Title order={1} size="h2">
-        {o.reference}{" "}
-        <Text span c="dimmed" size="lg">
-          {o.authority_name} · {words(o.category)}
-        </Text>
-      </Title>
+      <DetailHeader
+        back={{ href: "/orders", label: t.lists.orders }}
+        title={o.reference}
+        aside={`${o.authority_name} · ${words(o.category)}`}
+      />
       <Group gap="xs">
         <StateBadge state={o.deadline.state} />
         {o.gag && <Badge color="red">{t.order.gag}</Badge>}

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { collectShadowserver, signature } from "../src/intake/shadowserver-api.ts";
-import { runCli, SAMPLES, startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
+import { reportSettled, runCli, SAMPLES, startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
 
 const KEY = "test-key-1";
 const SECRET = "s3cr3t-for-hmac";
@@ -276,18 +276,7 @@ test("a download larger than the stream threshold is stored as it arrives, as a 
   assert.equal(row.streamed, true, "stored in chunks");
   assert.equal(row.raw.length, 0);
   assert.equal(row.size, Buffer.byteLength(bigCsv));
-  const parsed = await waitFor(
-    async () => {
-      const x = await db
-        .selectFrom("reports")
-        .select(["state", "triage_reason"])
-        .where("id", "=", big.id)
-        .executeTakeFirst();
-      return x && x.state !== "processing" ? x : undefined;
-    },
-    60_000,
-    "the collected feed to be parsed",
-  );
+  const parsed = await reportSettled(db, big.id, 60_000, "the collected feed to be parsed");
   assert.equal(parsed.state, "parsed", parsed.triage_reason ?? "");
   const events = await db
     .selectFrom("events")

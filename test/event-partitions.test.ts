@@ -19,7 +19,7 @@ import {
 import { storeStreamedReport } from "../src/intake/feeds.ts";
 import { runPurge } from "../src/privacy/purge.ts";
 import { retentionOf } from "../src/privacy/retention.ts";
-import { runCli, startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
+import { reportSettled, runCli, startTestDesk, type TestDesk } from "./helpers.ts";
 
 let t: TestDesk;
 before(async () => {
@@ -198,18 +198,7 @@ test("feeds' raw bytes: a month of chunks past the raw term is dropped whole, it
       { maxBytes: 1 << 30 },
       { wake: true },
     );
-    await waitFor(
-      async () => {
-        const r = await db()
-          .selectFrom("reports")
-          .select("state")
-          .where("id", "=", stored.id)
-          .executeTakeFirst();
-        return r && r.state !== "processing" ? r : undefined;
-      },
-      30_000,
-      "the feed to be processed",
-    );
+    await reportSettled(db(), stored.id, 30_000, "the feed to be processed");
     return stored.id;
   };
   const gone = await feedReport(1);

@@ -17,7 +17,7 @@ import { createToken, createUser, SYSTEM } from "../src/auth/auth.store.ts";
 import type { Role } from "../src/auth/roles.ts";
 import { type ConfigInput, loadConfig } from "../src/config.ts";
 import { useEmbeddedPostgres } from "../src/db/embedded.ts";
-import { type Connection, connect, migrate } from "../src/db/index.ts";
+import { type Connection, connect, type DB, migrate } from "../src/db/index.ts";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 /** Real reports the tests use, copied into the repository (provenance in test/fixtures/SOURCES.md). */
@@ -242,6 +242,27 @@ export async function waitFor<T>(
     if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Waits until report `id` is no longer `processing` (parsed, triage, …) and gives its state and reason. */
+export function reportSettled(
+  db: DB,
+  id: number,
+  ms = 30_000,
+  what = `report ${id} to be processed`,
+): Promise<{ state: string; triage_reason: string | null }> {
+  return waitFor(
+    async () => {
+      const r = await db
+        .selectFrom("reports")
+        .select(["state", "triage_reason"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return r && r.state !== "processing" ? r : undefined;
+    },
+    ms,
+    what,
+  );
 }
 
 /** A response's JSON body, loosely typed for assertions. */

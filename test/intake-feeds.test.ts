@@ -15,7 +15,7 @@ import { unzipSync } from "fflate";
 import { sql } from "kysely";
 import { storeFeedFile, storeStreamedReport } from "../src/intake/feeds.ts";
 import { REPORT_CHANNEL } from "../src/intake/report.store.ts";
-import { runCli, spawnCli, startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
+import { reportSettled, runCli, spawnCli, startTestDesk, type TestDesk, waitFor } from "./helpers.ts";
 
 const THRESHOLD = 64 * 1024;
 const BATCH = 1000;
@@ -162,18 +162,7 @@ test("killed with SIGKILL in the middle of a feed: a worker resumes after the la
     .executeTakeFirstOrThrow();
   assert.equal(cut.state, "processing", "killed before the end");
   // The desk's worker (this test's desk) takes it up and finishes it.
-  const done = await waitFor(
-    async () => {
-      const r = await db()
-        .selectFrom("reports")
-        .select(["state", "triage_reason"])
-        .where("id", "=", id)
-        .executeTakeFirst();
-      return r && r.state !== "processing" ? r : undefined;
-    },
-    180_000,
-    "the worker to finish the feed",
-  );
+  const done = await reportSettled(db(), id, 180_000, "the worker to finish the feed");
   assert.equal(done.state, "parsed", done.triage_reason ?? "");
   const stored = await rowsOf(id);
   assert.equal(stored.n, rows - 1, "every usable row stored");
@@ -234,18 +223,7 @@ test("a batch that fails in the database while the next is parsed: nothing half-
   // The next attempt (brought forward here) resumes after the second batch.
   await sql`update reports set next_attempt_at = now() where id = ${id}`.execute(db());
   await sql`select pg_notify(${REPORT_CHANNEL}, ${String(id)})`.execute(db());
-  const done = await waitFor(
-    async () => {
-      const r = await db()
-        .selectFrom("reports")
-        .select(["state", "triage_reason"])
-        .where("id", "=", id)
-        .executeTakeFirst();
-      return r && r.state !== "processing" ? r : undefined;
-    },
-    60_000,
-    "the worker to finish the feed",
-  );
+  const done = await reportSettled(db(), id, 60_000, "the worker to finish the feed");
   assert.equal(done.state, "parsed", done.triage_reason ?? "");
   const all = await rowsOf(id);
   assert.equal(all.n, rows - 1, "every usable row stored");
@@ -303,18 +281,7 @@ test("POST /api/v1/feeds takes a feed of any size as it arrives: 202 once stored
   assert.equal(res.status, 202, text);
   const view = JSON.parse(text) as { id: number; state: string; processing: { streamed: boolean } };
   assert.equal(view.processing.streamed, true);
-  const done = await waitFor(
-    async () => {
-      const r = await db()
-        .selectFrom("reports")
-        .select(["state", "triage_reason"])
-        .where("id", "=", view.id)
-        .executeTakeFirst();
-      return r && r.state !== "processing" ? r : undefined;
-    },
-    60_000,
-    "the workers to process the feed",
-  );
+  const done = await reportSettled(db(), view.id, 60_000, "the workers to process the feed");
   assert.equal(done.state, "parsed", done.triage_reason ?? "");
   assert.equal((await rowsOf(view.id)).n, rows - 1);
   // The evidence as it came, byte for byte, from its chunks.

@@ -25,15 +25,23 @@ const PARTITION_LOCK = 0x70617274; // "part"
 /** How long dropping a partition waits for its lock before it gives up until the next run. */
 export const PARTITION_LOCK_TIMEOUT_MS = 5_000;
 
-const HOLD_ACTIVE = sql`h.released_at is null and (h.held_until is null or h.held_until > now())`;
+/**
+ * Active holds (`h`: an authority's preservation, not released, not past `held_until`) over an event whose
+ * alias is `ev`: they name its case, its customer, or its subject (address, URL, domain, e-mail). Shared by
+ * the partitions' drop and the row-level purge and erasure (src/privacy/privacy.store.ts).
+ */
+export function holdOverEvent(ev: string) {
+  const e = (column: string) => sql.ref(`${ev}.${column}`);
+  return sql`h.released_at is null and (h.held_until is null or h.held_until > now())
+    and (h.case_id = ${e("case_id")} or h.customer_id = ${e("customer_id")}
+      or host(${e("subject_ip")}) = any(h.subjects) or ${e("subject_url")} = any(h.subjects)
+      or ${e("subject_domain")} = any(h.subjects) or ${e("subject_email")} = any(h.subjects))`;
+}
 
 /** What keeps an event (`e`) from being purged: a case that is not finished, or an authority's hold. */
 export const EVENT_KEPT = sql`(
   exists (select 1 from cases c where c.id = e.case_id and c.state not in ${FINISHED_STATES_SQL})
-  or exists (select 1 from data_holds h where ${HOLD_ACTIVE}
-    and (h.case_id = e.case_id or h.customer_id = e.customer_id
-      or host(e.subject_ip) = any(h.subjects) or e.subject_url = any(h.subjects)
-      or e.subject_domain = any(h.subjects) or e.subject_email = any(h.subjects))))`;
+  or exists (select 1 from data_holds h where ${holdOverEvent("e")}))`;
 
 /**
  * What keeps a feed's chunk (`e`) from being purged: the feed is still being processed, or one of its events
@@ -43,10 +51,7 @@ export const CHUNK_KEPT = sql`(
   exists (select 1 from reports r where r.id = e.report_id and r.state = 'processing')
   or exists (select 1 from events ev join cases c on c.id = ev.case_id
     where ev.report_id = e.report_id and c.state not in ${FINISHED_STATES_SQL})
-  or exists (select 1 from events ev join data_holds h on ${HOLD_ACTIVE}
-    and (h.case_id = ev.case_id or h.customer_id = ev.customer_id
-      or host(ev.subject_ip) = any(h.subjects) or ev.subject_url = any(h.subjects)
-      or ev.subject_domain = any(h.subjects) or ev.subject_email = any(h.subjects))
+  or exists (select 1 from events ev join data_holds h on ${holdOverEvent("ev")}
     where ev.report_id = e.report_id))`;
 
 export interface MonthlyTable {

@@ -7,7 +7,7 @@ import { sql, type Transaction } from "kysely";
 import { type BrandScope, inBrandScope } from "../auth/scope.ts";
 import { FINISHED_CASE_STATES, FINISHED_STATES_SQL } from "../db/case-states.ts";
 import type { DB } from "../db/index.ts";
-import { EVENT_KEPT } from "../db/partitions.ts";
+import { EVENT_KEPT, holdOverEvent } from "../db/partitions.ts";
 import type { Database } from "../db/schema.ts";
 
 /** At most this many rows of each kind go into one export (it says when there were more). */
@@ -217,14 +217,7 @@ export async function openCasesOfReports(trx: Trx, reportIds: readonly number[])
     .execute();
 }
 
-/**
- * Active holds (an authority's preservation: not released, not past `held_until`) over an event: they
- * name its case, its customer, or its subject (address, URL, domain, e-mail).
- */
-const HOLD_OVER_EVENT = sql`h.released_at is null and (h.held_until is null or h.held_until > now())
-  and (h.case_id = e.case_id or h.customer_id = e.customer_id
-       or host(e.subject_ip) = any(h.subjects) or e.subject_url = any(h.subjects)
-       or e.subject_domain = any(h.subjects) or e.subject_email = any(h.subjects))`;
+const HOLD_OVER_EVENT = holdOverEvent("e");
 
 /** Active holds over an event of these reports. */
 export async function holdsOverReports(trx: Trx, reportIds: readonly number[]) {
